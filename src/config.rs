@@ -1,0 +1,654 @@
+//! The shop's config: schema, defaults and validation.
+//!
+//! Parsing never fails as a whole: every problem is reported with its field path and the reason, the
+//! broken part is dropped, and the rest is used. An unknown field is a problem too, because a typo
+//! silently ignored is a setting the shop thinks it has. This module must not touch the browser.
+
+use crate::copy;
+use crate::json::Value;
+use crate::money::is_currency_code;
+use std::fmt;
+
+/// What is making things hard for the visitor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Frustration {
+    DeliveryCost,
+    PayingAllAtOnce,
+    Returns,
+    CantFind,
+    Confusing,
+    /// "Something else": the visitor says it in their own words.
+    Other,
+}
+
+impl Frustration {
+    pub const ALL: [Frustration; 6] = [
+        Frustration::DeliveryCost,
+        Frustration::PayingAllAtOnce,
+        Frustration::Returns,
+        Frustration::CantFind,
+        Frustration::Confusing,
+        Frustration::Other,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Frustration::DeliveryCost => "delivery_cost",
+            Frustration::PayingAllAtOnce => "paying_all_at_once",
+            Frustration::Returns => "returns",
+            Frustration::CantFind => "cant_find",
+            Frustration::Confusing => "confusing",
+            Frustration::Other => "other",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Frustration> {
+        Frustration::ALL.into_iter().find(|f| f.key() == key)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Interval {
+    Weekly,
+    Fortnightly,
+    Monthly,
+}
+
+impl Interval {
+    pub fn key(self) -> &'static str {
+        match self {
+            Interval::Weekly => "weekly",
+            Interval::Fortnightly => "fortnightly",
+            Interval::Monthly => "monthly",
+        }
+    }
+}
+
+/// A part of the cart: a percentage or a fixed amount in minor units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Share {
+    Percent(u32),
+    Amount(i64),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReturnMethod {
+    Label,
+    Qr,
+}
+
+/// A kind of relief with its own parameters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Kind {
+    PaymentTerms { instalments: u32, interval: Interval },
+    Deposit { share: Share, min_amount: i64 },
+    FreeReturnPostage { method: ReturnMethod },
+    BonusGoods { percent: u32 },
+    Discount { share: Share, code: String },
+    Callback,
+    HumanHelp { url: Option<String>, phone: Option<String>, label: Option<String> },
+}
+
+impl Kind {
+    pub fn key(&self) -> &'static str {
+        match self {
+            Kind::PaymentTerms { .. } => "payment_terms",
+            Kind::Deposit { .. } => "deposit",
+            Kind::FreeReturnPostage { .. } => "free_return_postage",
+            Kind::BonusGoods { .. } => "bonus_goods",
+            Kind::Discount { .. } => "discount",
+            Kind::Callback => "callback",
+            Kind::HumanHelp { .. } => "human_help",
+        }
+    }
+}
+
+/// One relief the shop offers, and when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Offer {
+    pub id: String,
+    pub kind: Kind,
+    /// The frustrations it answers; empty means all.
+    pub answers: Vec<Frustration>,
+    pub min_total: Option<i64>,
+    pub max_total: Option<i64>,
+    pub currency: Option<String>,
+    /// The offer as the shop wrote it, echoed to the host page on accept.
+    pub source: Value,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Position {
+    Right,
+    Left,
+}
+
+/// A validated config.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    pub shop: Option<String>,
+    pub endpoint: Option<String>,
+    pub locale: String,
+    pub accent: String,
+    pub position: Position,
+    /// The choices offered, in order; "something else" is always added last.
+    pub frustrations: Vec<Frustration>,
+    /// The shop's own wording, by copy key.
+    pub text: Vec<(String, String)>,
+    pub offers: Vec<Offer>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            shop: None,
+            endpoint: None,
+            locale: "en".into(),
+            accent: "#2f6f5e".into(),
+            position: Position::Right,
+            frustrations: Frustration::ALL[..5].to_vec(),
+            text: Vec::new(),
+            offers: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// The visitor-facing string for `key`: the shop's wording if it has one, else the built-in.
+    pub fn copy(&self, key: &str) -> &str {
+        self.text
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .or_else(|| copy::builtin(key))
+            .unwrap_or("")
+    }
+}
+
+/// One thing wrong with the config.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Where, as `offers[2].instalments`.
+    pub path: String,
+    pub reason: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.reason)
+    }
+}
+
+/// Parses config JSON text; see [`from_value`].
+pub fn parse(text: &str) -> (Config, Vec<Problem>) {
+    match crate::json::parse(text) {
+        Ok(value) => from_value(&value),
+        Err(e) => (
+            Config::default(),
+            vec![Problem { path: "(config)".into(), reason: format!("not valid JSON at byte {}: {}", e.offset, e.reason) }],
+        ),
+    }
+}
+
+/// Validates a config value. Returns the usable config and every problem found.
+pub fn from_value(value: &Value) -> (Config, Vec<Problem>) {
+    let mut v = Validator { problems: Vec::new() };
+    let config = v.config(value);
+    (config, v.problems)
+}
+
+const TOP_FIELDS: &[&str] = &["shop", "endpoint", "locale", "accent", "position", "frustrations", "text", "offers"];
+const OFFER_FIELDS: &[&str] = &["id", "kind", "answers", "min_total", "max_total", "currency"];
+const KINDS: &[(&str, &[&str])] = &[
+    ("payment_terms", &["instalments", "interval"]),
+    ("deposit", &["percent", "amount", "min_amount"]),
+    ("free_return_postage", &["method"]),
+    ("bonus_goods", &["percent"]),
+    ("discount", &["percent", "amount", "code"]),
+    ("callback", &[]),
+    ("human_help", &["url", "phone", "label"]),
+];
+
+struct Validator {
+    problems: Vec<Problem>,
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+fn one_of(options: &[&str]) -> String {
+    format!("expected one of: {}", options.join(", "))
+}
+
+impl Validator {
+    fn problem(&mut self, path: &str, reason: impl Into<String>) {
+        self.problems.push(Problem { path: path.to_string(), reason: reason.into() });
+    }
+
+    fn members<'v>(&mut self, value: &'v Value, path: &str, known: &[&[&str]]) -> &'v [(String, Value)] {
+        let Value::Obj(members) = value else {
+            self.problem(if path.is_empty() { "(config)" } else { path }, format!("must be an object, got {}", value.type_name()));
+            return &[];
+        };
+        for (key, _) in members {
+            if !known.iter().any(|set| set.contains(&key.as_str())) {
+                let all: Vec<&str> = known.iter().flat_map(|set| set.iter().copied()).collect();
+                self.problem(&join(path, key), format!("unknown field; {}", one_of(&all)));
+            }
+        }
+        members
+    }
+
+    fn string(&mut self, value: &Value, path: &str) -> Option<String> {
+        match value {
+            Value::Str(s) if !s.trim().is_empty() => Some(s.clone()),
+            Value::Str(_) => {
+                self.problem(path, "must not be empty");
+                None
+            }
+            other => {
+                self.problem(path, format!("must be a string, got {}", other.type_name()));
+                None
+            }
+        }
+    }
+
+    fn int(&mut self, value: &Value, path: &str, min: i64, max: i64) -> Option<i64> {
+        let Value::Num(text) = value else {
+            self.problem(path, format!("must be a whole number, got {}", value.type_name()));
+            return None;
+        };
+        match value.as_i64() {
+            Some(n) if (min..=max).contains(&n) => Some(n),
+            Some(n) if max == i64::MAX => {
+                self.problem(path, format!("must be at least {min}, got {n}"));
+                None
+            }
+            _ if value.as_i64().is_none() => {
+                self.problem(path, format!("must be a whole number, got {text}"));
+                None
+            }
+            _ => {
+                self.problem(path, format!("must be {min}..={max}, got {text}"));
+                None
+            }
+        }
+    }
+
+    fn choice<T: Copy>(&mut self, value: &Value, path: &str, options: &[(&str, T)]) -> Option<T> {
+        let keys: Vec<&str> = options.iter().map(|(k, _)| *k).collect();
+        match value.as_str().and_then(|s| options.iter().find(|(k, _)| *k == s)) {
+            Some((_, t)) => Some(*t),
+            None => {
+                let got = match value {
+                    Value::Str(s) => format!("\"{s}\""),
+                    other => other.type_name().to_string(),
+                };
+                self.problem(path, format!("{}, got {got}", one_of(&keys)));
+                None
+            }
+        }
+    }
+
+    fn frustration_list(&mut self, value: &Value, path: &str, allow_other: bool) -> Vec<Frustration> {
+        let Value::Arr(items) = value else {
+            self.problem(path, format!("must be an array, got {}", value.type_name()));
+            return Vec::new();
+        };
+        let keys: Vec<&str> = Frustration::ALL.iter().filter(|f| allow_other || **f != Frustration::Other).map(|f| f.key()).collect();
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let item_path = format!("{path}[{i}]");
+            match item.as_str().and_then(Frustration::from_key).filter(|f| allow_other || *f != Frustration::Other) {
+                Some(f) if out.contains(&f) => self.problem(&item_path, format!("\"{}\" is listed twice", f.key())),
+                Some(f) => out.push(f),
+                None => self.problem(&item_path, format!("{}, got {}", one_of(&keys), item.to_json())),
+            }
+        }
+        out
+    }
+
+    fn config(&mut self, value: &Value) -> Config {
+        let mut config = Config::default();
+        for (key, field) in self.members(value, "", &[TOP_FIELDS]) {
+            let path = key.as_str();
+            match path {
+                "shop" => config.shop = self.string(field, path),
+                "endpoint" => {
+                    if let Some(url) = self.string(field, path) {
+                        if url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/') {
+                            config.endpoint = Some(url);
+                        } else {
+                            self.problem(path, format!("must be an http(s) URL or a path starting with '/', got \"{url}\""));
+                        }
+                    }
+                }
+                "locale" => {
+                    if let Some(locale) = self.string(field, path) {
+                        if locale.len() <= 35 && locale.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+                            config.locale = locale;
+                        } else {
+                            self.problem(path, format!("must be a language tag like \"en-GB\", got \"{locale}\""));
+                        }
+                    }
+                }
+                "accent" => {
+                    if let Some(accent) = self.string(field, path) {
+                        if is_hex_colour(&accent) {
+                            config.accent = accent;
+                        } else {
+                            self.problem(path, format!("must be a colour like \"#2f6f5e\", got \"{accent}\""));
+                        }
+                    }
+                }
+                "position" => {
+                    if let Some(p) = self.choice(field, path, &[("right", Position::Right), ("left", Position::Left)]) {
+                        config.position = p;
+                    }
+                }
+                "frustrations" => {
+                    let list = self.frustration_list(field, path, false);
+                    if list.is_empty() {
+                        self.problem(path, "must list at least one frustration; using the defaults");
+                    } else {
+                        config.frustrations = list;
+                    }
+                }
+                "text" => config.text = self.text(field, path),
+                "offers" => config.offers = self.offers(field, path),
+                _ => {} // reported by `members`
+            }
+        }
+        config
+    }
+
+    fn text(&mut self, value: &Value, path: &str) -> Vec<(String, String)> {
+        let Value::Obj(members) = value else {
+            self.problem(path, format!("must be an object, got {}", value.type_name()));
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (key, item) in members {
+            let item_path = join(path, key);
+            if !copy::is_key(key) {
+                self.problem(&item_path, "unknown text key; see docs/CONTRACT.md for the keys");
+            } else if let Some(s) = self.string(item, &item_path) {
+                out.push((key.clone(), s));
+            }
+        }
+        out
+    }
+
+    fn offers(&mut self, value: &Value, path: &str) -> Vec<Offer> {
+        let Value::Arr(items) = value else {
+            self.problem(path, format!("must be an array, got {}", value.type_name()));
+            return Vec::new();
+        };
+        let mut offers: Vec<Offer> = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let item_path = format!("{path}[{i}]");
+            if let Some(offer) = self.offer(item, &item_path) {
+                if offers.iter().any(|o| o.id == offer.id) {
+                    self.problem(&join(&item_path, "id"), format!("\"{}\" is used by an earlier offer", offer.id));
+                } else {
+                    offers.push(offer);
+                }
+            }
+        }
+        offers
+    }
+
+    fn offer(&mut self, value: &Value, path: &str) -> Option<Offer> {
+        let before = self.problems.len();
+        let kind_name = value.get("kind").and_then(Value::as_str);
+        let kind_fields: &[&str] = KINDS.iter().find(|(k, _)| Some(*k) == kind_name).map_or(&[], |(_, f)| f);
+        let members = self.members(value, path, &[OFFER_FIELDS, kind_fields]);
+        if members.is_empty() {
+            if before == self.problems.len() {
+                self.problem(path, "must have at least \"id\" and \"kind\"");
+            }
+            return None;
+        }
+        let field = |key: &str| value.get(key);
+
+        let id = match field("id") {
+            None => {
+                self.problem(&join(path, "id"), "missing; give every offer a short unique id like \"pay-in-3\"");
+                None
+            }
+            Some(v) => self.string(v, &join(path, "id")).and_then(|id| {
+                if id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
+                    Some(id)
+                } else {
+                    self.problem(&join(path, "id"), format!("must use only a-z, 0-9, '-' and '_', got \"{id}\""));
+                    None
+                }
+            }),
+        };
+        let answers = field("answers").map_or_else(Vec::new, |v| self.frustration_list(v, &join(path, "answers"), true));
+        let min_total = field("min_total").and_then(|v| self.int(v, &join(path, "min_total"), 0, i64::MAX));
+        let max_total = field("max_total").and_then(|v| self.int(v, &join(path, "max_total"), 0, i64::MAX));
+        if let (Some(min), Some(max)) = (min_total, max_total) {
+            if min > max {
+                self.problem(&join(path, "max_total"), format!("must not be below min_total ({min}), got {max}"));
+            }
+        }
+        let currency = field("currency").and_then(|v| self.string(v, &join(path, "currency"))).and_then(|c| {
+            if is_currency_code(&c) {
+                Some(c)
+            } else {
+                self.problem(&join(path, "currency"), format!("must be an ISO 4217 code like \"GBP\", got \"{c}\""));
+                None
+            }
+        });
+        let kind = match field("kind") {
+            None => {
+                let kinds: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
+                self.problem(&join(path, "kind"), format!("missing; {}", one_of(&kinds)));
+                None
+            }
+            Some(v) => self.kind(v, value, path),
+        };
+        if self.problems.len() != before {
+            return None;
+        }
+        Some(Offer { id: id?, kind: kind?, answers, min_total, max_total, currency, source: value.clone() })
+    }
+
+    fn share(&mut self, offer: &Value, path: &str, max_percent: i64) -> Option<Share> {
+        match (offer.get("percent"), offer.get("amount")) {
+            (Some(p), None) => self.int(p, &join(path, "percent"), 1, max_percent).map(|p| Share::Percent(p as u32)),
+            (None, Some(a)) => self.int(a, &join(path, "amount"), 1, i64::MAX).map(Share::Amount),
+            (Some(_), Some(_)) => {
+                self.problem(&join(path, "amount"), "give either percent or amount, not both");
+                None
+            }
+            (None, None) => {
+                self.problem(path, "needs \"percent\" or \"amount\"");
+                None
+            }
+        }
+    }
+
+    fn kind(&mut self, kind: &Value, offer: &Value, path: &str) -> Option<Kind> {
+        let kinds: Vec<(&str, &str)> = KINDS.iter().map(|(k, _)| (*k, *k)).collect();
+        let name = self.choice(kind, &join(path, "kind"), &kinds)?;
+        let field = |key: &str| offer.get(key);
+        Some(match name {
+            "payment_terms" => {
+                let instalments = match field("instalments") {
+                    Some(v) => self.int(v, &join(path, "instalments"), 2, 12),
+                    None => {
+                        self.problem(&join(path, "instalments"), "missing; how many payments, 2..=12");
+                        None
+                    }
+                };
+                let intervals = [("weekly", Interval::Weekly), ("fortnightly", Interval::Fortnightly), ("monthly", Interval::Monthly)];
+                let interval = field("interval").map_or(Some(Interval::Monthly), |v| self.choice(v, &join(path, "interval"), &intervals));
+                Kind::PaymentTerms { instalments: instalments? as u32, interval: interval? }
+            }
+            "deposit" => {
+                let share = self.share(offer, path, 90);
+                let min_amount = field("min_amount").map_or(Some(0), |v| self.int(v, &join(path, "min_amount"), 0, i64::MAX));
+                Kind::Deposit { share: share?, min_amount: min_amount? }
+            }
+            "free_return_postage" => {
+                let methods = [("label", ReturnMethod::Label), ("qr", ReturnMethod::Qr)];
+                let method = field("method").map_or(Some(ReturnMethod::Label), |v| self.choice(v, &join(path, "method"), &methods));
+                Kind::FreeReturnPostage { method: method? }
+            }
+            "bonus_goods" => match field("percent") {
+                Some(v) => Kind::BonusGoods { percent: self.int(v, &join(path, "percent"), 1, 100)? as u32 },
+                None => {
+                    self.problem(&join(path, "percent"), "missing; how much more, 1..=100");
+                    return None;
+                }
+            },
+            "discount" => {
+                let share = self.share(offer, path, 90);
+                let code = match field("code") {
+                    Some(v) => self.string(v, &join(path, "code")),
+                    None => {
+                        self.problem(&join(path, "code"), "missing; the code the visitor uses at checkout");
+                        None
+                    }
+                };
+                Kind::Discount { share: share?, code: code? }
+            }
+            "callback" => Kind::Callback,
+            _ /* human_help */ => {
+                let url = field("url").and_then(|v| self.string(v, &join(path, "url")));
+                let phone = field("phone").and_then(|v| self.string(v, &join(path, "phone")));
+                let label = field("label").and_then(|v| self.string(v, &join(path, "label")));
+                if let Some(u) = &url {
+                    let safe = ["https://", "http://", "mailto:", "tel:", "/"].iter().any(|p| u.starts_with(p));
+                    if !safe {
+                        self.problem(&join(path, "url"), format!("must start with https://, http://, mailto:, tel: or /, got \"{u}\""));
+                        return None;
+                    }
+                }
+                if url.is_none() && phone.is_none() {
+                    self.problem(path, "needs \"url\" or \"phone\"");
+                    return None;
+                }
+                Kind::HumanHelp { url, phone, label }
+            }
+        })
+    }
+}
+
+fn is_hex_colour(s: &str) -> bool {
+    let hex = s.strip_prefix('#').unwrap_or("");
+    (hex.len() == 3 || hex.len() == 6) && hex.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<String> {
+        parse(text).1.iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn empty_config_is_valid_and_offers_nothing() {
+        let (config, problems) = parse("{}");
+        assert!(problems.is_empty());
+        assert!(config.offers.is_empty());
+        assert_eq!(config.frustrations.len(), 5);
+        assert_eq!(config.copy("launcher"), "Need a hand?");
+    }
+
+    #[test]
+    fn a_full_config_parses() {
+        let (config, problems) = parse(
+            r##"{"shop":"Fern & Field","endpoint":"/collect","locale":"en-GB","accent":"#123","position":"left",
+            "frustrations":["returns","delivery_cost"],"text":{"launcher":"Can we help?"},
+            "offers":[
+              {"id":"pay-in-3","kind":"payment_terms","instalments":3,"answers":["paying_all_at_once"],"min_total":3000,"currency":"GBP"},
+              {"id":"dep","kind":"deposit","percent":20,"min_amount":1000},
+              {"id":"ret","kind":"free_return_postage","method":"qr"},
+              {"id":"more","kind":"bonus_goods","percent":10},
+              {"id":"off","kind":"discount","amount":500,"code":"SORRY5"},
+              {"id":"call","kind":"callback","answers":["other"]},
+              {"id":"talk","kind":"human_help","phone":"+44 20 7946 0000"}
+            ]}"##,
+        );
+        assert_eq!(problems, vec![]);
+        assert_eq!(config.offers.len(), 7);
+        assert_eq!(config.position, Position::Left);
+        assert_eq!(config.frustrations, vec![Frustration::Returns, Frustration::DeliveryCost]);
+        assert_eq!(config.copy("launcher"), "Can we help?");
+        assert_eq!(config.offers[0].kind, Kind::PaymentTerms { instalments: 3, interval: Interval::Monthly });
+        assert_eq!(config.offers[1].kind, Kind::Deposit { share: Share::Percent(20), min_amount: 1000 });
+        assert_eq!(config.offers[4].kind, Kind::Discount { share: Share::Amount(500), code: "SORRY5".into() });
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_path_and_the_rest_is_kept() {
+        let text = r#"{"colour":"red","offers":[
+            {"id":"ok","kind":"callback"},
+            {"id":"bad","kind":"payment_terms","instalments":0},
+            {"kind":"bonus_goods","percent":10},
+            {"id":"x","kind":"payment_terms","instalments":3,"intervall":"monthly"},
+            {"id":"ok","kind":"callback"},
+            {"id":"d","kind":"discount","percent":10}
+        ]}"#;
+        let (config, problems) = parse(text);
+        let lines: Vec<String> = problems.iter().map(|p| p.to_string()).collect();
+        assert_eq!(
+            lines,
+            vec![
+                "colour: unknown field; expected one of: shop, endpoint, locale, accent, position, frustrations, text, offers",
+                "offers[1].instalments: must be 2..=12, got 0",
+                "offers[2].id: missing; give every offer a short unique id like \"pay-in-3\"",
+                "offers[3].intervall: unknown field; expected one of: id, kind, answers, min_total, max_total, currency, instalments, interval",
+                "offers[4].id: \"ok\" is used by an earlier offer",
+                "offers[5].code: missing; the code the visitor uses at checkout",
+            ]
+        );
+        assert_eq!(config.offers.iter().map(|o| o.id.as_str()).collect::<Vec<_>>(), vec!["ok"]);
+    }
+
+    #[test]
+    fn type_and_value_errors_name_what_was_given() {
+        assert_eq!(problems(r#"{"offers":{}}"#), vec!["offers: must be an array, got an object"]);
+        assert_eq!(problems(r#"{"accent":"red"}"#), vec!["accent: must be a colour like \"#2f6f5e\", got \"red\""]);
+        assert_eq!(problems(r#"{"position":"top"}"#), vec!["position: expected one of: right, left, got \"top\""]);
+        assert_eq!(problems(r#"{"endpoint":"javascript:x"}"#).len(), 1);
+        assert_eq!(
+            problems(r#"{"offers":[{"id":"a","kind":"bonus_goods","percent":"10"}]}"#),
+            vec!["offers[0].percent: must be a whole number, got a string"]
+        );
+        assert_eq!(
+            problems(r#"{"offers":[{"id":"a","kind":"deposit","percent":2.5}]}"#),
+            vec!["offers[0].percent: must be a whole number, got 2.5"]
+        );
+        assert_eq!(
+            problems(r#"{"offers":[{"id":"a","kind":"teleport"}]}"#),
+            vec!["offers[0].kind: expected one of: payment_terms, deposit, free_return_postage, bonus_goods, discount, callback, human_help, got \"teleport\""]
+        );
+        assert_eq!(
+            problems(r#"{"offers":[{"id":"a","kind":"human_help","url":"javascript:alert(1)"}]}"#).len(),
+            1
+        );
+        assert_eq!(problems(r#"{"frustrations":["returns","returns","bored"]}"#).len(), 2);
+        assert_eq!(problems(r#"{"text":{"nope":"x"}}"#), vec!["text.nope: unknown text key; see docs/CONTRACT.md for the keys"]);
+        assert_eq!(problems("[1]"), vec!["(config): must be an object, got an array"]);
+        assert_eq!(problems("{"), vec!["(config): not valid JSON at byte 1: expected a quoted key"]);
+    }
+
+    #[test]
+    fn deposit_and_discount_take_percent_or_amount_not_both() {
+        assert_eq!(
+            problems(r#"{"offers":[{"id":"a","kind":"deposit","percent":10,"amount":100}]}"#),
+            vec!["offers[0].amount: give either percent or amount, not both"]
+        );
+        assert_eq!(problems(r#"{"offers":[{"id":"a","kind":"deposit"}]}"#), vec!["offers[0]: needs \"percent\" or \"amount\""]);
+    }
+}

@@ -1,0 +1,77 @@
+//! What the widget says to visitors. Warm, plain and short; it always says what happens next.
+//!
+//! Every string has a key so a shop can override it (`text` in the config). Placeholders in braces
+//! (`{amount}`) are filled by the view; amounts are formatted by the browser in the visitor's locale.
+
+/// English copy, the built-in default.
+pub const EN: &[(&str, &str)] = &[
+    ("launcher", "Need a hand?"),
+    ("title", "Is something making this harder than it should be?"),
+    ("intro", "Tell us what's in the way and we'll see what we can do."),
+    ("close", "Close"),
+    ("frustration.delivery_cost", "Delivery costs too much"),
+    ("frustration.paying_all_at_once", "Paying all at once is hard right now"),
+    ("frustration.returns", "I'm worried about returns"),
+    ("frustration.cant_find", "I can't find what I need"),
+    ("frustration.confusing", "The site is confusing"),
+    ("frustration.other", "Something else"),
+    ("other.label", "What's getting in the way?"),
+    ("other.hint", "We remove contact and card details before anything is sent."),
+    ("other.empty", "Write a few words, or go back and pick one of the choices."),
+    ("send", "Send"),
+    ("back", "Back"),
+    ("ack.delivery_cost", "Delivery costs add up. We understand."),
+    ("ack.paying_all_at_once", "Paying for everything at once is a lot. We understand."),
+    ("ack.returns", "It's fair to want to be sure before you buy."),
+    ("ack.cant_find", "Sorry it's hard to find. That's on us, not you."),
+    ("ack.confusing", "Sorry, this should feel simpler."),
+    ("ack.other", "Thank you for telling us."),
+    ("offers.intro", "Here's what we can do for you:"),
+    ("no_thanks", "No thanks"),
+    ("interval.weekly", "weekly"),
+    ("interval.fortnightly", "fortnightly"),
+    ("interval.monthly", "monthly"),
+    ("offer.payment_terms", "Pay in {n} {interval} instalments"),
+    ("offer.payment_terms.even", "{n} × {amount}, the first today. No extra cost."),
+    ("offer.payment_terms.uneven", "{first} today, then {more} × {amount}. No extra cost."),
+    ("offer.deposit", "Pay a smaller deposit now"),
+    ("offer.deposit.detail", "{deposit} today and the remaining {rest} on delivery."),
+    ("offer.free_return_postage", "Free return postage"),
+    ("offer.free_return_postage.label", "If it isn't right, we'll email you a prepaid return label."),
+    ("offer.free_return_postage.qr", "If it isn't right, show a QR code at a drop-off point. Postage is on us."),
+    ("offer.bonus_goods", "{percent}% more, on us"),
+    ("offer.bonus_goods.detail", "We'll add {percent}% more to your order, free."),
+    ("offer.discount.percent", "{percent}% off your order"),
+    ("offer.discount.amount", "{amount} off your order"),
+    ("offer.discount.detail", "We'll give you a code to use at checkout."),
+    ("offer.callback", "Have someone call you back"),
+    ("offer.callback.detail", "A real person gets in touch at a time that suits you."),
+    ("offer.human_help", "Talk to a person"),
+    ("offer.human_help.detail", "Our team is happy to help."),
+    ("callback.title", "How can we reach you?"),
+    ("callback.label", "Phone or email"),
+    ("callback.hint", "We'll only use it to get back to you about this, then forget it."),
+    ("callback.submit", "Request a callback"),
+    ("callback.invalid", "Please enter a phone number or an email address we can reach you on."),
+    ("accepted.title", "All set"),
+    ("next.payment_terms", "Your instalment plan is waiting at checkout. Nothing more to do here."),
+    ("next.deposit", "Your deposit option is waiting at checkout."),
+    ("next.free_return_postage", "Free return postage is added to your order."),
+    ("next.bonus_goods", "The extra {percent}% will be added to your order."),
+    ("next.discount", "Your code is {code}. It's applied at checkout."),
+    ("next.callback", "Thank you. We'll be in touch at {contact} soon."),
+    ("next.human_help", "Here's how to reach us:"),
+    ("thanks.title", "Thank you for telling us"),
+    ("thanks.body", "We've passed this on to the team so we can make things easier."),
+    ("done", "Done"),
+];
+
+/// The built-in string for `key`, if there is one.
+pub fn builtin(key: &str) -> Option<&'static str> {
+    EN.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+}
+
+/// Whether `key` names a string the widget uses.
+pub fn is_key(key: &str) -> bool {
+    builtin(key).is_some()
+}

@@ -1,0 +1,361 @@
+//! The conversation with the visitor as a state machine: messages in, effects out.
+//!
+//! Closed → Asking → (Listening →) Offering → (Contact →) Accepted, or Thanks when there is nothing to
+//! offer or the visitor says no. The visitor can close at any stage. This module reads no clock and
+//! touches no browser; the web layer stamps emitted events with an id and a time.
+
+use crate::config::{Config, Frustration, Kind};
+use crate::json::Value;
+use crate::offers::{self, Cart};
+use crate::text;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Closed,
+    /// The question with the shop's frustrations as choices.
+    Asking,
+    /// "Something else": the visitor writes it in their own words.
+    Listening,
+    /// Acknowledgement and the relief on offer.
+    Offering,
+    /// The callback offer was chosen; asking how to reach the visitor. Holds the offer index.
+    Contact(usize),
+    /// Holds the accepted offer's index.
+    Accepted(usize),
+    Thanks,
+}
+
+impl Stage {
+    fn key(self) -> &'static str {
+        match self {
+            Stage::Closed => "closed",
+            Stage::Asking => "asking",
+            Stage::Listening => "listening",
+            Stage::Offering => "offering",
+            Stage::Contact(_) => "contact",
+            Stage::Accepted(_) => "accepted",
+            Stage::Thanks => "thanks",
+        }
+    }
+}
+
+/// What opened the dialog.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    Launcher,
+    Api,
+}
+
+/// Something the visitor or the host page did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Msg {
+    Open(Trigger),
+    Close,
+    Choose(Frustration),
+    Send(String),
+    Back,
+    Accept(usize),
+    Decline,
+    SubmitContact(String),
+    Done,
+    SetCart(Cart),
+}
+
+/// What the web layer must do after an update.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Effect {
+    /// The screen changed: render `view::screen` again.
+    Render,
+    /// The dialog closed: give focus back to where it was before opening.
+    RestoreFocus,
+    /// Tell the host page (and the outbox): an object with `type` and the event's fields.
+    Emit(Value),
+}
+
+/// Everything the widget knows about this visit.
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub config: Config,
+    pub cart: Cart,
+    pub page: String,
+    pub stage: Stage,
+    pub frustration: Option<Frustration>,
+    /// Offers being shown, as indices into `config.offers`.
+    pub shown: Vec<usize>,
+    /// The last input was refused (empty text, unreachable contact).
+    pub invalid: bool,
+    pub contact: Option<String>,
+}
+
+fn event(kind: &str, fields: Vec<(&str, Value)>) -> Value {
+    let mut members = vec![("type".to_string(), Value::str(kind))];
+    members.extend(fields.into_iter().map(|(k, v)| (k.to_string(), v)));
+    Value::Obj(members)
+}
+
+/// Whether `contact` is something we can reach: an e-mail address or a phone number.
+pub fn is_reachable(contact: &str) -> bool {
+    let contact = contact.trim();
+    if let Some((local, domain)) = contact.split_once('@') {
+        return !local.is_empty()
+            && !contact.contains(char::is_whitespace)
+            && domain.split('.').count() >= 2
+            && domain.split('.').all(|p| !p.is_empty());
+    }
+    let digits = contact.chars().filter(char::is_ascii_digit).count();
+    (7..=15).contains(&digits) && contact.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+}
+
+impl Model {
+    pub fn new(config: Config, page: impl Into<String>) -> Model {
+        Model {
+            config,
+            cart: Cart::default(),
+            page: page.into(),
+            stage: Stage::Closed,
+            frustration: None,
+            shown: Vec::new(),
+            invalid: false,
+            contact: None,
+        }
+    }
+
+    /// Applies `msg` and says what the web layer must do.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        let mut effects = Vec::new();
+        let before = (self.stage, self.invalid);
+        match msg {
+            Msg::Open(trigger) => {
+                if matches!(self.stage, Stage::Closed | Stage::Accepted(_) | Stage::Thanks) {
+                    self.stage = Stage::Asking;
+                    self.frustration = None;
+                    self.shown.clear();
+                    self.contact = None;
+                    let trigger = match trigger {
+                        Trigger::Launcher => "launcher",
+                        Trigger::Api => "api",
+                    };
+                    effects.push(Effect::Emit(event("open", vec![("trigger", Value::str(trigger))])));
+                }
+            }
+            Msg::Close => {
+                if matches!(self.stage, Stage::Asking | Stage::Listening | Stage::Offering | Stage::Contact(_)) {
+                    let stage = Value::str(self.stage.key());
+                    effects.push(Effect::Emit(event("dismiss", vec![("stage", stage), ("reason", Value::str("closed"))])));
+                }
+                if self.stage != Stage::Closed {
+                    self.stage = Stage::Closed;
+                    effects.push(Effect::RestoreFocus);
+                }
+            }
+            Msg::Done => {
+                if self.stage != Stage::Closed {
+                    self.stage = Stage::Closed;
+                    effects.push(Effect::RestoreFocus);
+                }
+            }
+            Msg::Choose(Frustration::Other) if self.stage == Stage::Asking => {
+                self.stage = Stage::Listening;
+                self.invalid = false;
+            }
+            Msg::Choose(frustration) if self.stage == Stage::Asking => self.answer(frustration, None, &mut effects),
+            Msg::Send(text) if self.stage == Stage::Listening => {
+                let text = text.trim();
+                if text.is_empty() {
+                    self.invalid = true;
+                } else {
+                    let redacted = text::redact(&text.chars().take(1000).collect::<String>());
+                    self.answer(Frustration::Other, Some(redacted), &mut effects);
+                }
+            }
+            Msg::Back => match self.stage {
+                Stage::Listening => self.stage = Stage::Asking,
+                Stage::Contact(_) => self.stage = Stage::Offering,
+                _ => {}
+            },
+            Msg::Accept(index) if self.stage == Stage::Offering && self.shown.contains(&index) => {
+                if self.config.offers[index].kind == Kind::Callback {
+                    self.stage = Stage::Contact(index);
+                    self.invalid = false;
+                } else {
+                    self.accept(index, None, &mut effects);
+                }
+            }
+            Msg::SubmitContact(contact) => {
+                if let Stage::Contact(index) = self.stage {
+                    if is_reachable(&contact) {
+                        self.accept(index, Some(contact.trim().to_string()), &mut effects);
+                    } else {
+                        self.invalid = true;
+                    }
+                }
+            }
+            Msg::Decline if self.stage == Stage::Offering => {
+                let stage = Value::str("offering");
+                effects.push(Effect::Emit(event("dismiss", vec![("stage", stage), ("reason", Value::str("no_thanks"))])));
+                self.stage = Stage::Thanks;
+            }
+            Msg::SetCart(cart) => {
+                let changed = cart != self.cart;
+                self.cart = cart;
+                if changed && self.stage != Stage::Closed {
+                    effects.push(Effect::Render);
+                }
+            }
+            // A message that does not fit the stage (a double click, a stale button) changes nothing.
+            _ => {}
+        }
+        if before != (self.stage, self.invalid) && !effects.contains(&Effect::Render) {
+            effects.insert(0, Effect::Render);
+        }
+        effects
+    }
+
+    fn answer(&mut self, frustration: Frustration, text: Option<String>, effects: &mut Vec<Effect>) {
+        self.frustration = Some(frustration);
+        self.invalid = false;
+        let key = Value::str(frustration.key());
+        let mut fields = vec![("frustration", key.clone())];
+        if let Some(text) = text {
+            fields.push(("text", Value::Str(text)));
+        }
+        effects.push(Effect::Emit(event("answer", fields)));
+        self.shown = offers::eligible(&self.config, &self.cart, frustration);
+        if self.shown.is_empty() {
+            self.stage = Stage::Thanks;
+        } else {
+            let ids = self.shown.iter().map(|&i| Value::str(self.config.offers[i].id.clone())).collect();
+            effects.push(Effect::Emit(event("offer", vec![("frustration", key), ("offers", Value::Arr(ids))])));
+            self.stage = Stage::Offering;
+        }
+    }
+
+    fn accept(&mut self, index: usize, contact: Option<String>, effects: &mut Vec<Effect>) {
+        let offer = &self.config.offers[index];
+        let detail = offers::accepted(offer, &self.cart, contact.as_deref());
+        let frustration = Value::str(self.frustration.map_or("other", Frustration::key));
+        effects.push(Effect::Emit(event("accept", vec![("frustration", frustration), ("offer", detail)])));
+        self.contact = contact;
+        self.invalid = false;
+        self.stage = Stage::Accepted(index);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config;
+
+    fn model(offers: &str) -> Model {
+        let (config, problems) = config::parse(&format!(r#"{{"offers":{offers}}}"#));
+        assert!(problems.is_empty(), "{problems:?}");
+        let mut model = Model::new(config, "/shop");
+        model.update(Msg::SetCart(Cart { total: 12900, currency: "GBP".into(), items: vec![] }));
+        model
+    }
+
+    const DEMO: &str = r#"[
+        {"id":"pay","kind":"payment_terms","instalments":3,"answers":["paying_all_at_once"]},
+        {"id":"call","kind":"callback","answers":["cant_find"]}
+    ]"#;
+
+    /// Runs `msgs` and returns the final stage and the types of the events emitted, in order.
+    fn check(model: &mut Model, msgs: Vec<Msg>) -> (Stage, Vec<String>) {
+        let mut types = Vec::new();
+        for msg in msgs {
+            for effect in model.update(msg) {
+                if let Effect::Emit(e) = effect {
+                    types.push(e.get("type").and_then(Value::as_str).unwrap().to_string());
+                }
+            }
+        }
+        (model.stage, types)
+    }
+
+    #[test]
+    fn answer_offer_accept() {
+        let mut m = model(DEMO);
+        let msgs = vec![Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::PayingAllAtOnce), Msg::Accept(0)];
+        assert_eq!(check(&mut m, msgs), (Stage::Accepted(0), vec!["open".into(), "answer".into(), "offer".into(), "accept".into()]));
+    }
+
+    #[test]
+    fn accept_event_carries_the_plan() {
+        let mut m = model(DEMO);
+        m.update(Msg::Open(Trigger::Api));
+        m.update(Msg::Choose(Frustration::PayingAllAtOnce));
+        let effects = m.update(Msg::Accept(0));
+        let Some(Effect::Emit(accept)) = effects.iter().find(|e| matches!(e, Effect::Emit(_))) else { panic!("no event") };
+        assert_eq!(
+            accept.to_json(),
+            r#"{"type":"accept","frustration":"paying_all_at_once","offer":{"id":"pay","kind":"payment_terms","instalments":3,"answers":["paying_all_at_once"],"currency":"GBP","total":12900,"plan":[4300,4300,4300]}}"#
+        );
+    }
+
+    #[test]
+    fn nothing_to_offer_thanks_the_visitor() {
+        let mut m = model("[]");
+        let msgs = vec![Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::Returns)];
+        assert_eq!(check(&mut m, msgs), (Stage::Thanks, vec!["open".into(), "answer".into()]));
+    }
+
+    #[test]
+    fn something_else_is_redacted_and_empty_text_is_refused() {
+        let mut m = model(DEMO);
+        check(&mut m, vec![Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::Other)]);
+        assert_eq!(m.stage, Stage::Listening);
+        assert_eq!(m.update(Msg::Send("   ".into())), vec![Effect::Render]);
+        assert!(m.invalid);
+        let effects = m.update(Msg::Send("write to jo@example.com".into()));
+        let answer = effects.iter().find_map(|e| if let Effect::Emit(v) = e { Some(v.clone()) } else { None }).unwrap();
+        assert_eq!(answer.get("text").unwrap().as_str(), Some("write to [email]"));
+        assert_eq!(m.stage, Stage::Thanks);
+    }
+
+    #[test]
+    fn callback_asks_for_a_reachable_contact() {
+        let mut m = model(DEMO);
+        check(&mut m, vec![Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::CantFind), Msg::Accept(1)]);
+        assert_eq!(m.stage, Stage::Contact(1));
+        assert_eq!(check(&mut m, vec![Msg::SubmitContact("tomorrow".into())]), (Stage::Contact(1), vec![]));
+        assert!(m.invalid);
+        assert_eq!(check(&mut m, vec![Msg::Back]).0, Stage::Offering);
+        let (stage, events) = check(&mut m, vec![Msg::Accept(1), Msg::SubmitContact(" +44 7700 900123 ".into())]);
+        assert_eq!((stage, events), (Stage::Accepted(1), vec!["accept".into()]));
+        assert_eq!(m.contact.as_deref(), Some("+44 7700 900123"));
+    }
+
+    #[test]
+    fn closing_early_is_a_dismissal_closing_after_is_not() {
+        for (msgs, events) in [
+            (vec![Msg::Open(Trigger::Launcher), Msg::Close], vec!["open", "dismiss"]),
+            (vec![Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::PayingAllAtOnce), Msg::Decline, Msg::Close], vec!["open", "answer", "offer", "dismiss"]),
+            (vec![Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::PayingAllAtOnce), Msg::Accept(0), Msg::Close], vec!["open", "answer", "offer", "accept"]),
+            (vec![Msg::Close, Msg::Done], vec![]),
+        ] {
+            let mut m = model(DEMO);
+            let (stage, got) = check(&mut m, msgs);
+            assert_eq!(stage, Stage::Closed);
+            assert_eq!(got, events);
+        }
+    }
+
+    #[test]
+    fn stale_messages_change_nothing() {
+        let mut m = model(DEMO);
+        // Not open: no answer; offers not shown cannot be accepted; a second open does not restart.
+        assert_eq!(check(&mut m, vec![Msg::Choose(Frustration::Returns), Msg::Accept(0)]), (Stage::Closed, vec![]));
+        check(&mut m, vec![Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::PayingAllAtOnce)]);
+        assert_eq!(check(&mut m, vec![Msg::Accept(1), Msg::Open(Trigger::Api)]), (Stage::Offering, vec![]));
+    }
+
+    #[test]
+    fn reachable_contacts() {
+        for ok in ["ana@example.com", "+44 20 7946 0958", "(030) 123-4567"] {
+            assert!(is_reachable(ok), "{ok}");
+        }
+        for bad in ["", "ana@", "ana@localhost", "123", "call me maybe", "a b@c.de"] {
+            assert!(!is_reachable(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! relief-widget: asks a struggling shop visitor, kindly and once, what is in the way, and offers the
+//! relief the shop chose. The modules below `web` are pure and tested natively; `web` is the thin
+//! browser layer, compiled only for wasm32.
+
+pub mod config;
+pub mod copy;
+pub mod flow;
+pub mod json;
+pub mod money;
+pub mod offers;
+pub mod outbox;
+pub mod text;
+pub mod view;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;
+
+/// The widget's version, as `ReliefWidget.version` reports it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
