@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# relief-widget: build, test, demo and size. Each subcommand installs what it needs when missing.
+#
+#   ./build.sh build   wasm + glue + loader into www/dist/
+#   ./build.sh test    native cargo tests, wasm tests in headless Chromium, build, end-to-end tests
+#   ./build.sh demo    build, then serve the demo shop on 127.0.0.1:${PORT:-8080}
+#   ./build.sh size    raw / gzip -9 / brotli -q 11 bytes of every file in www/dist/
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+
+WASM_TARGET=wasm32-unknown-unknown
+DIST="$ROOT/www/dist"
+BINDGEN_OUT="$ROOT/target/wasm-bindgen"
+CHROMIUM=/usr/bin/chromium
+CHROMEDRIVER=/usr/bin/chromedriver
+
+# cargo-installed tools live here; make them findable even from a bare environment.
+if [[ -d "$HOME/.cargo/bin" && ":$PATH:" != *":$HOME/.cargo/bin:"* ]]; then
+  export PATH="$HOME/.cargo/bin:$PATH"
+fi
+# Nothing here may download a browser of its own.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+export npm_config_fund=false npm_config_audit=false npm_config_update_notifier=false
+
+say() { printf 'build.sh: %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+usage() {
+  cat >&2 <<'EOF'
+usage: ./build.sh <command>
+
+  build   compile the widget and write www/dist/ (relief.js, relief_core.js, relief_core_bg.wasm)
+  test    native cargo tests, wasm tests in headless Chromium, build, end-to-end tests
+  demo    build, then serve the demo shop on http://127.0.0.1:${PORT:-8080}/
+  size    raw, gzip -9 and brotli -q 11 bytes of every file in www/dist/
+EOF
+}
+
+# ---------------------------------------------------------------------------------------------
+# Installers: each checks first and installs only what is missing.
+
+APT_UPDATED=0
+# apt_ensure "command:package" ...: installs the packages whose command is missing.
+apt_ensure() {
+  local pair cmd pkg missing=()
+  for pair in "$@"; do
+    cmd="${pair%%:*}"
+    pkg="${pair#*:}"
+    if [[ "$cmd" == /* ]]; then
+      [[ -x "$cmd" ]] || missing+=("$pkg")
+    else
+      command -v "$cmd" >/dev/null 2>&1 || missing+=("$pkg")
+    fi
+  done
+  ((${#missing[@]})) || return 0
+  command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and no apt-get to install them"
+  local sudo=()
+  if [[ "$(id -u)" != 0 ]]; then
+    command -v sudo >/dev/null 2>&1 || die "missing ${missing[*]}; run as root or install them"
+    sudo=(sudo)
+  fi
+  say "installing with apt-get: ${missing[*]}"
+  if ((!APT_UPDATED)); then
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null
+    APT_UPDATED=1
+  fi
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" </dev/null
+}
+
+ensure_rust() {
+  command -v cargo >/dev/null 2>&1 || die "cargo not found: install Rust with rustup first"
+}
+
+ensure_wasm_target() {
+  ensure_rust
+  command -v rustup >/dev/null 2>&1 || die "rustup not found: it is needed to add the $WASM_TARGET target"
+  if ! rustup target list --installed | grep -qx "$WASM_TARGET"; then
+    say "installing Rust target $WASM_TARGET (rustup)"
+    rustup target add "$WASM_TARGET"
+  fi
+}
+
+# The wasm-bindgen version Cargo.lock pins; the CLI must match it exactly.
+lockfile_bindgen_version() {
+  [[ -f Cargo.toml ]] || die "no Cargo.toml in $ROOT"
+  if [[ ! -f Cargo.lock ]]; then
+    say "no Cargo.lock yet: generating it"
+    cargo generate-lockfile
+  fi
+  awk '
+    /^\[\[package\]\]/ { name = "" }
+    /^name = /         { name = $3 }
+    /^version = / && name == "\"wasm-bindgen\"" { gsub(/"/, "", $3); print $3; exit }
+  ' Cargo.lock
+}
+
+tool_version() { # "wasm-bindgen 0.2.130" -> 0.2.130; empty when missing
+  command -v "$1" >/dev/null 2>&1 || return 0
+  "$1" --version 2>/dev/null | awk '{ print $2; exit }'
+}
+
+ensure_wasm_bindgen() {
+  ensure_rust
+  local want
+  want="$(lockfile_bindgen_version)"
+  [[ -n "$want" ]] || die "Cargo.lock has no wasm-bindgen package"
+  if [[ "$(tool_version wasm-bindgen)" == "$want" && "$(tool_version wasm-bindgen-test-runner)" == "$want" ]]; then
+    return 0
+  fi
+  # Another install of the CLI may already be running (e.g. a second terminal): let it finish.
+  local waited=0
+  while pgrep -f '^[^ ]*cargo install wasm-bindgen-cli' >/dev/null 2>&1; do
+    ((waited)) || say "another 'cargo install wasm-bindgen-cli' is running; waiting for it"
+    waited=$((waited + 1))
+    ((waited < 240)) || die "gave up waiting for the other wasm-bindgen-cli install"
+    sleep 5
+  done
+  if [[ "$(tool_version wasm-bindgen)" == "$want" && "$(tool_version wasm-bindgen-test-runner)" == "$want" ]]; then
+    return 0
+  fi
+  say "installing wasm-bindgen-cli $want (cargo install, a few minutes; have: $(tool_version wasm-bindgen || true))"
+  # No --locked: the CLI's own lockfile pins a crate that no longer builds.
+  cargo install wasm-bindgen-cli --version "$want" --force
+  [[ "$(tool_version wasm-bindgen)" == "$want" ]] \
+    || die "wasm-bindgen on PATH is $(tool_version wasm-bindgen), not $want (check PATH: $(command -v wasm-bindgen))"
+}
+
+ensure_node() {
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    apt_ensure node:nodejs npm:npm
+  fi
+}
+
+ensure_npm_deps() {
+  ensure_node
+  if [[ ! -d node_modules || package-lock.json -nt node_modules || ! -x node_modules/.bin/esbuild \
+        || ! -x node_modules/.bin/wasm-opt || ! -d node_modules/playwright-core || ! -d node_modules/axe-core ]]; then
+    say "installing npm dev dependencies (npm ci)"
+    npm ci --no-audit --no-fund </dev/null
+    touch node_modules
+  fi
+}
+
+ensure_chromium() {
+  apt_ensure "$CHROMIUM:chromium" "$CHROMEDRIVER:chromium-driver"
+}
+
+ensure_brotli() {
+  apt_ensure brotli:brotli gzip:gzip
+}
+
+# ---------------------------------------------------------------------------------------------
+# Subcommands
+
+cmd_build() {
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_npm_deps
+
+  step "cargo build (release, $WASM_TARGET)"
+  cargo build --release --target "$WASM_TARGET" --lib
+
+  step "wasm-bindgen --target web"
+  rm -rf "$BINDGEN_OUT"
+  wasm-bindgen --target web --no-typescript --out-dir "$BINDGEN_OUT" --out-name relief_core \
+    "target/$WASM_TARGET/release/relief_widget.wasm"
+
+  step "wasm-opt -Oz, esbuild --minify -> www/dist/"
+  rm -rf "$DIST"
+  mkdir -p "$DIST"
+  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-reference-types \
+    "$BINDGEN_OUT/relief_core_bg.wasm" -o "$DIST/relief_core_bg.wasm"
+  # The glue stays an ES module (the loader import()s it; it finds the wasm via import.meta.url).
+  node_modules/.bin/esbuild "$BINDGEN_OUT/relief_core.js" --minify --format=esm --target=es2020 \
+    --log-level=warning --outfile="$DIST/relief_core.js"
+  # The loader stays a classic script (no format change), for older browsers too.
+  node_modules/.bin/esbuild www/relief.js --minify --target=es2018 --supported:dynamic-import=true \
+    --log-level=warning --outfile="$DIST/relief.js"
+
+  say "built:"
+  ls -l "$DIST" >&2
+}
+
+cmd_test() {
+  ensure_wasm_target
+  ensure_wasm_bindgen
+  ensure_npm_deps
+  ensure_chromium
+
+  step "native tests: cargo test"
+  cargo test --all-targets
+  # Doc tests too (--all-targets leaves them out), when the crate has a Rust library target.
+  if cargo metadata --no-deps --format-version 1 | node -e '
+      const m = JSON.parse(require("fs").readFileSync(0, "utf8"));
+      const kinds = m.packages.flatMap((p) => p.targets.flatMap((t) => t.kind));
+      process.exit(kinds.some((k) => k === "lib" || k === "rlib") ? 0 : 1);'; then
+    cargo test --doc
+  fi
+
+  step "wasm tests in headless Chromium: cargo test --target $WASM_TARGET --test web"
+  # webdriver.json (repo root) holds the Chromium flags; each run gets a fresh profile directory.
+  local tmp
+  tmp="$(mktemp -d)"
+  # shellcheck disable=SC2064
+  trap "rm -rf '$tmp'" EXIT
+  node -e '
+    const fs = require("fs");
+    const [src, out, profile] = process.argv.slice(1);
+    const caps = JSON.parse(fs.readFileSync(src, "utf8"));
+    const opts = caps["goog:chromeOptions"];
+    opts.args = opts.args.filter((a) => !a.startsWith("--user-data-dir")).concat("--user-data-dir=" + profile);
+    fs.writeFileSync(out, JSON.stringify(caps, null, 2));
+  ' "$ROOT/webdriver.json" "$tmp/webdriver.json" "$tmp/profile"
+  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+    CHROMEDRIVER="$CHROMEDRIVER" \
+    WASM_BINDGEN_TEST_WEBDRIVER_JSON="$tmp/webdriver.json" \
+    WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-120}" \
+    cargo test --target "$WASM_TARGET" --test web
+
+  step "build"
+  cmd_build
+
+  step "end-to-end tests: node --test tests/e2e/"
+  shopt -s nullglob
+  local files=(tests/e2e/*.test.mjs)
+  shopt -u nullglob
+  ((${#files[@]})) || die "no tests/e2e/*.test.mjs found"
+  node --test --test-concurrency=1 "${files[@]}"
+}
+
+cmd_demo() {
+  cmd_build
+  step "serving the demo shop"
+  PORT="${PORT:-8080}" exec node tools/serve.mjs
+}
+
+cmd_size() {
+  ensure_brotli
+  if [[ ! -s "$DIST/relief.js" ]]; then
+    say "www/dist/ is not built yet: building first"
+    cmd_build
+  fi
+  local files=() f
+  # The loader first (every page downloads it), then the rest, which load when the widget starts.
+  [[ -f "$DIST/relief.js" ]] && files+=("$DIST/relief.js")
+  while IFS= read -r f; do
+    [[ "$f" == "$DIST/relief.js" ]] || files+=("$f")
+  done < <(find "$DIST" -type f | LC_ALL=C sort)
+
+  local raw gz br name total_raw=0 total_gz=0 total_br=0
+  printf '%-32s %10s %10s %10s\n' file raw gzip-9 brotli-11
+  for f in "${files[@]}"; do
+    raw=$(wc -c <"$f")
+    gz=$(gzip -9 -c "$f" | wc -c)
+    br=$(brotli -q 11 -c "$f" | wc -c)
+    name="${f#"$DIST"/}"
+    [[ "$name" == relief.js ]] && name="relief.js (loader)"
+    printf '%-32s %10d %10d %10d\n' "$name" "$raw" "$gz" "$br"
+    total_raw=$((total_raw + raw))
+    total_gz=$((total_gz + gz))
+    total_br=$((total_br + br))
+  done
+  printf '%-32s %10d %10d %10d\n' total "$total_raw" "$total_gz" "$total_br"
+}
+
+main() {
+  case "${1:-}" in
+    build) cmd_build ;;
+    test) cmd_test ;;
+    demo) cmd_demo ;;
+    size) cmd_size ;;
+    -h | --help | help) usage ;;
+    *)
+      [[ -n "${1:-}" ]] && say "unknown command: $1"
+      usage
+      exit 2
+      ;;
+  esac
+}
+
+# Run only when executed (sourcing it gives the functions, for checking the install logic).
+if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
+  main "$@"
+fi

@@ -1,0 +1,273 @@
+//! Turns a [`Screen`] into DOM nodes inside an open shadow root. Every visitor- or shop-provided string is
+//! set with `textContent` or an attribute, never parsed as HTML.
+
+use crate::config::{self, Config, Position};
+use crate::view::{Block, Button, Focus, Piece, Screen, Text};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode};
+
+const STYLE: &str = include_str!("style.css");
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = Intl)]
+    type NumberFormat;
+    #[wasm_bindgen(constructor, js_namespace = Intl, catch)]
+    fn new(locale: &str, options: &JsValue) -> Result<NumberFormat, JsValue>;
+    #[wasm_bindgen(method)]
+    fn format(this: &NumberFormat, value: f64) -> String;
+}
+
+pub struct Ui {
+    pub host: Element,
+    pub root: ShadowRoot,
+    pub launcher: HtmlElement,
+    panel: Element,
+    heading: HtmlElement,
+    body: Element,
+    close: Element,
+    document: Document,
+    locale: String,
+    /// The last currency formatter, reused while the currency stays the same.
+    money: RefCell<Option<(String, NumberFormat)>>,
+}
+
+type Res<T> = Result<T, JsValue>;
+
+fn el(doc: &Document, tag: &str, class: &str) -> Res<Element> {
+    let e = doc.create_element(tag)?;
+    if !class.is_empty() {
+        e.set_class_name(class);
+    }
+    Ok(e)
+}
+
+fn html(e: Element) -> Res<HtmlElement> {
+    e.dyn_into::<HtmlElement>().map_err(JsValue::from)
+}
+
+impl Ui {
+    /// Creates `<relief-widget>` at the end of `<body>` with its shadow root, styles and launcher.
+    pub fn mount(doc: &Document, config: &Config) -> Res<Ui> {
+        let host = el(doc, "relief-widget", "")?;
+        let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+        // A constructed stylesheet is CSSOM, not inline style, so a strict Content-Security-Policy allows it.
+        let sheet = web_sys::CssStyleSheet::new()?;
+        sheet.replace_sync(STYLE)?;
+        root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
+        let wrap = html(el(doc, "div", if config.position == Position::Left { "wrap left" } else { "wrap" })?)?;
+        wrap.style().set_property("--a", &config.accent)?;
+        wrap.style().set_property("--on-a", config::ink_on(&config.accent))?;
+        if let Some(lang) = Some(&config.locale).filter(|l| !l.is_empty()) {
+            wrap.set_attribute("lang", lang)?;
+        }
+
+        let panel = el(doc, "div", "panel")?;
+        panel.set_attribute("role", "dialog")?;
+        panel.set_attribute("aria-labelledby", "rw-heading")?;
+        panel.set_attribute("hidden", "")?;
+        let head = el(doc, "div", "head")?;
+        let heading = html(el(doc, "h2", "")?)?;
+        heading.set_id("rw-heading");
+        heading.set_tab_index(-1);
+        let close = el(doc, "button", "x")?;
+        close.set_attribute("type", "button")?;
+        close.set_attribute("data-action", "close")?;
+        close.set_text_content(Some("×"));
+        head.append_child(&heading)?;
+        head.append_child(&close)?;
+        let body = el(doc, "div", "body")?;
+        panel.append_child(&head)?;
+        panel.append_child(&body)?;
+
+        let launcher = html(el(doc, "button", "launcher")?)?;
+        launcher.set_attribute("type", "button")?;
+        launcher.set_attribute("data-action", "open")?;
+        launcher.set_attribute("aria-haspopup", "dialog")?;
+        launcher.set_attribute("aria-expanded", "false")?;
+
+        wrap.append_child(&panel)?;
+        wrap.append_child(&launcher)?;
+        root.append_child(&wrap)?;
+        doc.body().ok_or_else(|| JsValue::from_str("no body"))?.append_child(&host)?;
+        Ok(Ui {
+            host,
+            root,
+            launcher,
+            panel,
+            heading,
+            body,
+            close,
+            document: doc.clone(),
+            locale: config.locale.clone(),
+            money: RefCell::new(None),
+        })
+    }
+
+    /// Shows `screen`; when `moved` (the stage changed) focus goes where the screen says.
+    pub fn render(&self, screen: &Screen, moved: bool) {
+        // A DOM call can only fail here if the page removed our nodes; there is nothing better to do.
+        let _ = self.try_render(screen, moved);
+    }
+
+    fn try_render(&self, screen: &Screen, moved: bool) -> Res<()> {
+        self.launcher.set_text_content(Some(&screen.launcher));
+        let Some(dialog) = &screen.dialog else {
+            self.panel.set_attribute("hidden", "")?;
+            self.launcher.set_attribute("aria-expanded", "false")?;
+            return Ok(());
+        };
+        self.launcher.set_attribute("aria-expanded", "true")?;
+        self.close.set_attribute("aria-label", &dialog.close_label)?;
+        self.close.set_attribute("title", &dialog.close_label)?;
+        self.heading.set_text_content(Some(&self.text(&dialog.heading, &screen.currency)));
+        self.body.set_text_content(None);
+        for block in &dialog.blocks {
+            let node = self.block(block, &screen.currency)?;
+            self.body.append_child(&node)?;
+        }
+        self.panel.remove_attribute("hidden")?;
+        if moved {
+            let target = match dialog.focus {
+                Focus::Heading => Some(self.heading.clone()),
+                Focus::FirstButton => self.first(".body button"),
+                Focus::Field => self.first(".body textarea, .body input"),
+            };
+            let _ = target.unwrap_or_else(|| self.heading.clone()).focus();
+        }
+        Ok(())
+    }
+
+    fn first(&self, selector: &str) -> Option<HtmlElement> {
+        self.root.query_selector(selector).ok().flatten().and_then(|e| e.dyn_into().ok())
+    }
+
+    /// The value of the form field `name`.
+    pub fn field_value(&self, name: &str) -> String {
+        let Some(field) = self.root.get_element_by_id(&format!("rw-{name}")) else { return String::new() };
+        if let Some(area) = field.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            return area.value();
+        }
+        field.dyn_ref::<web_sys::HtmlInputElement>().map(|i| i.value()).unwrap_or_default()
+    }
+
+    fn format_money(&self, minor: i64, currency: &str) -> String {
+        let exponent = crate::money::exponent(currency);
+        let value = minor as f64 / 10f64.powi(exponent as i32);
+        let mut cache = self.money.borrow_mut();
+        if cache.as_ref().is_none_or(|(c, _)| c != currency) {
+            let options = js_sys::Object::new();
+            let _ = js_sys::Reflect::set(&options, &"style".into(), &"currency".into());
+            let _ = js_sys::Reflect::set(&options, &"currency".into(), &currency.into());
+            *cache = NumberFormat::new(&self.locale, &options).ok().map(|f| (currency.to_string(), f));
+        }
+        match cache.as_ref() {
+            Some((_, formatter)) => formatter.format(value),
+            None => format!("{currency} {minor}"),
+        }
+    }
+
+    fn text(&self, text: &Text, currency: &str) -> String {
+        text.iter()
+            .map(|piece| match piece {
+                Piece::Plain(s) => s.clone(),
+                Piece::Money(m) => self.format_money(*m, currency),
+            })
+            .collect()
+    }
+
+    fn button(&self, b: &Button, class: &str) -> Res<Element> {
+        let e = el(&self.document, "button", if b.primary { "btn primary" } else { class })?;
+        e.set_attribute("type", "button")?;
+        e.set_attribute("data-action", &b.action.code())?;
+        e.set_text_content(Some(&b.label));
+        Ok(e)
+    }
+
+    fn para(&self, text: &str, class: &str) -> Res<Element> {
+        let p = el(&self.document, "p", class)?;
+        p.set_text_content(Some(text));
+        Ok(p)
+    }
+
+    fn block(&self, block: &Block, currency: &str) -> Res<Element> {
+        let doc = &self.document;
+        Ok(match block {
+            Block::Para(text) => self.para(&self.text(text, currency), "")?,
+            Block::Choices(buttons) | Block::Buttons(buttons) => {
+                let list = matches!(block, Block::Choices(_));
+                let group = el(doc, "div", if list { "choices" } else { "row" })?;
+                for b in buttons {
+                    let button = self.button(b, if list { "choice" } else { "btn" })?;
+                    group.append_child(&button)?;
+                }
+                group
+            }
+            Block::Offer { action, title, detail } => {
+                let e = el(doc, "button", "offer")?;
+                e.set_attribute("type", "button")?;
+                e.set_attribute("data-action", &action.code())?;
+                let strong = el(doc, "b", "")?;
+                strong.set_text_content(Some(&self.text(title, currency)));
+                let span = el(doc, "span", "")?;
+                span.set_text_content(Some(&self.text(detail, currency)));
+                e.append_child(&strong)?;
+                e.append_child(&span)?;
+                e
+            }
+            Block::Form(field) => {
+                let form = el(doc, "form", "")?;
+                let id = format!("rw-{}", field.name);
+                let label = el(doc, "label", "")?;
+                label.set_attribute("for", &id)?;
+                label.set_text_content(Some(&field.label));
+                let input = el(doc, if field.multiline { "textarea" } else { "input" }, "")?;
+                input.set_id(&id);
+                input.set_attribute("autocomplete", field.autocomplete)?;
+                input.set_attribute("aria-describedby", &format!("{id}-hint"))?;
+                if field.multiline {
+                    input.set_attribute("maxlength", "1000")?;
+                } else {
+                    input.set_attribute("type", "text")?;
+                    input.set_attribute("inputmode", "email")?;
+                }
+                let hint = self.para(&field.hint, "hint")?;
+                hint.set_id(&format!("{id}-hint"));
+                form.append_child(&label)?;
+                form.append_child(&input)?;
+                form.append_child(&hint)?;
+                if let Some(error) = &field.error {
+                    input.set_attribute("aria-invalid", "true")?;
+                    input.set_attribute("aria-describedby", &format!("{id}-err {id}-hint"))?;
+                    let err = self.para(error, "err")?;
+                    err.set_id(&format!("{id}-err"));
+                    err.set_attribute("role", "alert")?;
+                    form.append_child(&err)?;
+                }
+                let row = el(doc, "div", "row")?;
+                for (i, b) in field.buttons.iter().enumerate() {
+                    let button = self.button(b, "btn")?;
+                    if i == 0 {
+                        // The form submits with the first button (and Enter); the action sits on the form.
+                        button.set_attribute("type", "submit")?;
+                        button.remove_attribute("data-action")?;
+                        form.set_attribute("data-action", &b.action.code())?;
+                    }
+                    row.append_child(&button)?;
+                }
+                form.append_child(&row)?;
+                form
+            }
+            Block::Link { href, label } => {
+                let p = el(doc, "p", "")?;
+                let a = el(doc, "a", "")?;
+                a.set_attribute("href", href)?;
+                a.set_text_content(Some(label));
+                p.append_child(&a)?;
+                p
+            }
+        })
+    }
+}

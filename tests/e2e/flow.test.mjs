@@ -1,0 +1,149 @@
+// The visitor's journey on the demo shop: ask, listen, offer, accept, and the checkout applying it.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  ASKING, TEST_TIMEOUT, addToBasket, assertNoPageErrors, dialog, launcher, openShop, openWidget,
+  reliefEvents, setUp, waitFor, waitForEvent,
+} from './helpers.mjs';
+
+const PAY_IN_3 = /^Pay in 3 monthly instalments/;
+const gbp = new Intl.NumberFormat('en-GB', { style: 'currency', currency: 'GBP' });
+const pounds = (minor) => gbp.format(minor / 100);
+const minorUnits = (text) => Math.round(Number(String(text).replace(/[^0-9.]/g, '')) * 100);
+
+test('add to basket, ask, accept pay in 3, and see the plan at checkout', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { server, newPage } = await setUp(t);
+  const page = await newPage();
+  await openShop(page, server);
+  await addToBasket(page);
+
+  const asking = await openWidget(page);
+  await asking.getByRole('heading', { name: ASKING }).waitFor();
+  await asking.getByRole('button', { name: 'Close', exact: true }).waitFor();
+  assert.equal((await waitForEvent(page, 'open')).trigger, 'launcher');
+
+  await page.getByRole('button', { name: 'Paying all at once is hard right now' }).click();
+  const offer = page.getByRole('button', { name: PAY_IN_3 });
+  await offer.waitFor();
+  await page.getByRole('button', { name: 'No thanks', exact: true }).waitFor();
+  const answered = await waitForEvent(page, 'answer');
+  assert.equal(answered.frustration, 'paying_all_at_once');
+  const offered = await waitForEvent(page, 'offer');
+  assert.ok(offered.offers.includes('pay-in-3'), `offer event lists pay-in-3: ${JSON.stringify(offered)}`);
+
+  await offer.click();
+  const done = dialog(page, 'All set');
+  await done.getByRole('heading', { name: 'All set' }).waitFor();
+  await done.getByRole('button', { name: 'Done', exact: true }).waitFor();
+
+  const accepted = await waitForEvent(page, 'accept');
+  assert.equal(accepted.frustration, 'paying_all_at_once');
+  assert.equal(accepted.offer.kind, 'payment_terms');
+  assert.equal(accepted.offer.id, 'pay-in-3');
+  assert.equal(accepted.offer.currency, 'GBP');
+  const plan = accepted.offer.plan;
+  assert.ok(Array.isArray(plan) && plan.length === 3, `a plan of 3 payments: ${JSON.stringify(plan)}`);
+  assert.ok(plan.every((a) => Number.isInteger(a) && a > 0), `plan amounts are minor units: ${plan}`);
+  const planSum = plan.reduce((s, a) => s + a, 0);
+  assert.equal(planSum, accepted.offer.total, 'the plan adds up to the total the widget was given');
+  for (const e of [accepted, answered, offered]) {
+    assert.match(e.id, /^[0-9a-f]{32}$/);
+    assert.equal(e.page, '/index.html');
+    assert.ok(Number.isInteger(e.at) && e.at > 1.6e12, `at is ms since epoch: ${e.at}`);
+  }
+
+  await done.getByRole('button', { name: 'Done', exact: true }).click();
+  await waitFor(async () => (await dialog(page).count()) === 0 || !(await dialog(page).isVisible()), {
+    message: 'the dialog to close after Done',
+  });
+
+  await page.getByRole('link', { name: /^Checkout/ }).click();
+  await page.waitForURL(/checkout\.html$/);
+  const applied = page.locator('#relief-applied');
+  await applied.waitFor({ state: 'visible' });
+  await applied.getByRole('heading', { name: 'Pay in 3 monthly instalments' }).waitFor();
+  // The shop's own total is what the widget planned for: the cart total, delivery included.
+  const shopTotal = minorUnits(await page.locator('[data-total="total"]').textContent());
+  assert.equal(planSum, shopTotal, `plan ${plan} adds up to the checkout total ${shopTotal}`);
+  const shown = await applied.locator('.plan-table tbody td.num').allTextContents();
+  assert.deepEqual(shown.map((s) => s.trim()), plan.map(pounds), 'the checkout shows the plan as accepted');
+  assertNoPageErrors(assert, page);
+});
+
+test('Escape closes the dialog and focus returns to the launcher', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { server, newPage } = await setUp(t);
+  const page = await newPage();
+  await openShop(page, server);
+  await openWidget(page);
+  await waitFor(
+    () => dialog(page).evaluate((d) => d.contains(d.getRootNode().activeElement)),
+    { message: 'focus to move into the dialog when it opens' },
+  );
+
+  await page.keyboard.press('Escape');
+  await waitFor(async () => (await dialog(page).count()) === 0 || !(await dialog(page).isVisible()), {
+    message: 'the dialog to close on Escape',
+  });
+  await waitFor(
+    () => launcher(page).evaluate((el) => {
+      const root = el.getRootNode();
+      return root.activeElement === el && document.activeElement === root.host;
+    }),
+    { message: 'focus back on the launcher' },
+  );
+  const dismissed = await waitForEvent(page, 'dismiss');
+  assert.equal(dismissed.stage, 'asking');
+  assertNoPageErrors(assert, page);
+});
+
+test('"Something else" sends the typed text with the e-mail address redacted', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { server, newPage } = await setUp(t);
+  const page = await newPage();
+  const address = 'jane.doe@example.org';
+  await openShop(page, server);
+  await openWidget(page);
+
+  await page.getByRole('button', { name: 'Something else', exact: true }).click();
+  const box = page.getByRole('textbox', { name: /^What.s getting in the way\?$/ });
+  await box.waitFor();
+  await page.getByRole('button', { name: 'Back', exact: true }).waitFor();
+  await box.fill(`I can't tell when it arrives, please write to ${address} about it`);
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+
+  const answer = await waitForEvent(page, 'answer');
+  assert.equal(answer.frustration, 'other');
+  assert.equal(typeof answer.text, 'string');
+  assert.ok(answer.text.includes('[email]'), `redacted text has [email]: ${answer.text}`);
+  assert.ok(!answer.text.includes(address) && !answer.text.includes('jane.doe'), `no address: ${answer.text}`);
+
+  // What left the browser (the collector) and what waits in storage carry no address either.
+  const delivered = await waitFor(
+    () => server.received().events.find((e) => e.id === answer.id),
+    { message: 'the answer event at the collector' },
+  );
+  assert.equal(delivered.text, answer.text);
+  assert.ok(!JSON.stringify(server.received()).includes('jane.doe'));
+  const stored = await page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
+  assert.ok(!stored.includes('jane.doe'), 'localStorage holds no address');
+  const seen = JSON.stringify(await reliefEvents(page));
+  assert.ok(!seen.includes('jane.doe'), 'no host event carries the address');
+  assertNoPageErrors(assert, page);
+});
+
+test('"No thanks" shows the thank-you', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { server, newPage } = await setUp(t);
+  const page = await newPage();
+  await openShop(page, server);
+  await openWidget(page);
+
+  await page.getByRole('button', { name: 'Delivery costs too much' }).click();
+  const noThanks = page.getByRole('button', { name: 'No thanks', exact: true });
+  await noThanks.waitFor();
+  await noThanks.click();
+  const thanks = dialog(page, 'Thank you for telling us');
+  await thanks.getByRole('heading', { name: 'Thank you for telling us' }).waitFor();
+  await thanks.getByRole('button', { name: 'Done', exact: true }).waitFor();
+  assert.deepEqual(await reliefEvents(page, 'accept'), [], 'nothing was accepted');
+  assertNoPageErrors(assert, page);
+});
