@@ -204,18 +204,21 @@ fn listen(ui: &Ui) -> Vec<EventListener> {
     ]
 }
 
+/// What a panic leaves behind: one `[relief]` line in the console, the widget gone, a `relief:error`
+/// event, and every later call a no-op. The instance cannot be trusted after a panic; the page can.
+pub fn report_panic() {
+    if BROKEN.replace(true) {
+        return;
+    }
+    log_error("the widget stopped after an internal error; the page is unaffected");
+    if let Some(host) = document().query_selector("relief-widget").ok().flatten() {
+        host.remove();
+    }
+    dispatch_host_event(&error_event("", vec![("reason", Value::str("internal"))]));
+}
+
 fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|_| {
-        // The instance is unusable after a panic: say so once, hide the widget, and keep the page going.
-        if BROKEN.replace(true) {
-            return;
-        }
-        log_error("the widget stopped after an internal error; the page is unaffected");
-        if let Some(host) = document().query_selector("relief-widget").ok().flatten() {
-            host.remove();
-        }
-        dispatch_host_event(&error_event("", vec![("reason", Value::str("internal"))]));
-    }));
+    std::panic::set_hook(Box::new(|_| report_panic()));
 }
 
 /// Builds the widget from config JSON text. Config problems are logged and reported as `relief:error`;
@@ -223,7 +226,7 @@ fn install_panic_hook() {
 #[wasm_bindgen]
 pub fn mount(config_json: &str) -> Result<(), JsError> {
     install_panic_hook();
-    if APP.with_borrow(Option::is_some) {
+    if BROKEN.get() || APP.with_borrow(Option::is_some) {
         return Ok(());
     }
     let page = window().location().pathname().unwrap_or_default();
@@ -276,9 +279,11 @@ pub fn version() -> String {
     crate::VERSION.to_string()
 }
 
-/// Removes the widget and all its listeners and timers; `mount` may be called again afterwards.
+/// Removes the widget and all its listeners and timers; `mount` may be called again afterwards, also
+/// after a panic.
 #[wasm_bindgen]
 pub fn unmount() {
+    BROKEN.set(false);
     if let Some(app) = APP.take() {
         app.ui.host.remove();
     }
