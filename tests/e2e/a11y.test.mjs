@@ -18,9 +18,19 @@ const SHOTS = join(REPO, 'target', 'screenshots');
 
 async function settle(page) {
   // Let finite animations and transitions end, so contrast is measured on the final colours.
-  await page.evaluate(() => Promise.all(document.getAnimations()
-    .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime))
-    .map((a) => a.finished.catch(() => {}))));
+  // Transitions start on the next style update: wait two frames, then for every finite animation in
+  // the document and in open shadow roots, then one more frame for the final paint.
+  await page.evaluate(async () => {
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+    await frame();
+    await frame();
+    const roots = [document, ...[...document.querySelectorAll('*')].map((e) => e.shadowRoot).filter(Boolean)];
+    const animations = new Set(roots.flatMap((r) => r.getAnimations()));
+    await Promise.all([...animations]
+      .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime))
+      .map((a) => a.finished.catch(() => {})));
+    await frame();
+  });
 }
 
 async function axe(page, source) {

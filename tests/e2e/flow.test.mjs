@@ -47,6 +47,7 @@ test('add to basket, ask, accept pay in 3, and see the plan at checkout', { time
   assert.ok(plan.every((a) => Number.isInteger(a) && a > 0), `plan amounts are minor units: ${plan}`);
   const planSum = plan.reduce((s, a) => s + a, 0);
   assert.equal(planSum, accepted.offer.total, 'the plan adds up to the total the widget was given');
+  assert.deepEqual([answered.type, offered.type, accepted.type], ['answer', 'offer', 'accept']);
   for (const e of [accepted, answered, offered]) {
     assert.match(e.id, /^[0-9a-f]{32}$/);
     assert.equal(e.page, '/index.html');
