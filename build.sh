@@ -36,6 +36,7 @@ usage: ./build.sh <command>
   test    native cargo tests, wasm tests in headless Chromium, build, end-to-end tests
   demo    build, then serve the demo shop on http://127.0.0.1:${PORT:-8080}/
   size    raw, gzip -9 and brotli -q 11 bytes of every file in www/dist/
+  bench   native benchmark tables, then each bench/*.mjs in headless Chromium
 EOF
 }
 
@@ -267,12 +268,32 @@ cmd_size() {
   printf '%-32s %10d %10d %10d\n' total "$total_raw" "$total_gz" "$total_br"
 }
 
+cmd_bench() {
+  ensure_rust
+  step "native benchmarks: relief bench"
+  cargo run --release --quiet --bin relief -- bench
+  shopt -s nullglob
+  local scripts=(bench/*.mjs)
+  shopt -u nullglob
+  if ((${#scripts[@]})); then
+    ensure_npm_deps
+    ensure_chromium
+    [[ -s "$DIST/relief.js" ]] || cmd_build
+    local script
+    for script in "${scripts[@]}"; do
+      step "browser benchmark: $script"
+      node "$script"
+    done
+  fi
+}
+
 main() {
   case "${1:-}" in
     build) cmd_build ;;
     test) cmd_test ;;
     demo) cmd_demo ;;
     size) cmd_size ;;
+    bench) cmd_bench ;;
     -h | --help | help) usage ;;
     *)
       [[ -n "${1:-}" ]] && say "unknown command: $1"
