@@ -5,7 +5,7 @@
 //! silently ignored is a setting the shop thinks it has. This module must not touch the browser.
 
 use crate::copy;
-use crate::json::Value;
+use crate::json::{int_text, Value};
 use crate::money::is_currency_code;
 use std::fmt;
 
@@ -173,9 +173,16 @@ pub struct Problem {
     pub reason: String,
 }
 
+impl Problem {
+    /// `path: reason`, as the console and the CLI print it.
+    pub fn line(&self) -> String {
+        [self.path.as_str(), ": ", &self.reason].concat()
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.path, self.reason)
+        f.write_str(&self.line())
     }
 }
 
@@ -185,7 +192,7 @@ pub fn parse(text: &str) -> (Config, Vec<Problem>) {
         Ok(value) => from_value(&value),
         Err(e) => (
             Config::default(),
-            vec![Problem { path: "(config)".into(), reason: format!("not valid JSON at byte {}: {}", e.offset, e.reason) }],
+            vec![Problem { path: "(config)".into(), reason: ["not valid JSON at byte ", &int_text(e.offset as i64), ": ", e.reason].concat() }],
         ),
     }
 }
@@ -217,12 +224,21 @@ fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_string()
     } else {
-        format!("{path}.{key}")
+        [path, ".", key].concat()
     }
 }
 
+/// `path[i]`.
+pub fn index(path: &str, i: usize) -> String {
+    [path, "[", &int_text(i as i64), "]"].concat()
+}
+
+fn quoted(s: &str) -> String {
+    ["\"", s, "\""].concat()
+}
+
 fn one_of(options: &[&str]) -> String {
-    format!("expected one of: {}", options.join(", "))
+    ["expected one of: ", &options.join(", ")].concat()
 }
 
 impl Validator {
@@ -232,13 +248,13 @@ impl Validator {
 
     fn members<'v>(&mut self, value: &'v Value, path: &str, known: &[&[&str]]) -> &'v [(String, Value)] {
         let Value::Obj(members) = value else {
-            self.problem(if path.is_empty() { "(config)" } else { path }, format!("must be an object, got {}", value.type_name()));
+            self.problem(if path.is_empty() { "(config)" } else { path }, ["must be an object, got ", value.type_name()].concat());
             return &[];
         };
         for (key, _) in members {
             if !known.iter().any(|set| set.contains(&key.as_str())) {
                 let all: Vec<&str> = known.iter().flat_map(|set| set.iter().copied()).collect();
-                self.problem(&join(path, key), format!("unknown field; {}", one_of(&all)));
+                self.problem(&join(path, key), ["unknown field; ", &one_of(&all)].concat());
             }
         }
         members
@@ -252,7 +268,7 @@ impl Validator {
                 None
             }
             other => {
-                self.problem(path, format!("must be a string, got {}", other.type_name()));
+                self.problem(path, ["must be a string, got ", other.type_name()].concat());
                 None
             }
         }
@@ -260,21 +276,21 @@ impl Validator {
 
     fn int(&mut self, value: &Value, path: &str, min: i64, max: i64) -> Option<i64> {
         let Value::Num(text) = value else {
-            self.problem(path, format!("must be a whole number, got {}", value.type_name()));
+            self.problem(path, ["must be a whole number, got ", value.type_name()].concat());
             return None;
         };
         match value.as_i64() {
             Some(n) if (min..=max).contains(&n) => Some(n),
             Some(n) if max == i64::MAX => {
-                self.problem(path, format!("must be at least {min}, got {n}"));
+                self.problem(path, ["must be at least ", &int_text(min), ", got ", &int_text(n)].concat());
                 None
             }
             _ if value.as_i64().is_none() => {
-                self.problem(path, format!("must be a whole number, got {text}"));
+                self.problem(path, ["must be a whole number, got ", text].concat());
                 None
             }
             _ => {
-                self.problem(path, format!("must be {min}..={max}, got {text}"));
+                self.problem(path, ["must be ", &int_text(min), "..=", &int_text(max), ", got ", text].concat());
                 None
             }
         }
@@ -286,10 +302,10 @@ impl Validator {
             Some((_, t)) => Some(*t),
             None => {
                 let got = match value {
-                    Value::Str(s) => format!("\"{s}\""),
+                    Value::Str(s) => quoted(s),
                     other => other.type_name().to_string(),
                 };
-                self.problem(path, format!("{}, got {got}", one_of(&keys)));
+                self.problem(path, [&one_of(&keys), ", got ", &got].concat());
                 None
             }
         }
@@ -297,17 +313,17 @@ impl Validator {
 
     fn frustration_list(&mut self, value: &Value, path: &str, allow_other: bool) -> Vec<Frustration> {
         let Value::Arr(items) = value else {
-            self.problem(path, format!("must be an array, got {}", value.type_name()));
+            self.problem(path, ["must be an array, got ", value.type_name()].concat());
             return Vec::new();
         };
         let keys: Vec<&str> = Frustration::ALL.iter().filter(|f| allow_other || **f != Frustration::Other).map(|f| f.key()).collect();
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            let item_path = format!("{path}[{i}]");
+            let item_path = index(path, i);
             match item.as_str().and_then(Frustration::from_key).filter(|f| allow_other || *f != Frustration::Other) {
-                Some(f) if out.contains(&f) => self.problem(&item_path, format!("\"{}\" is listed twice", f.key())),
+                Some(f) if out.contains(&f) => self.problem(&item_path, [&quoted(f.key()), " is listed twice"].concat()),
                 Some(f) => out.push(f),
-                None => self.problem(&item_path, format!("{}, got {}", one_of(&keys), item.to_json())),
+                None => self.problem(&item_path, [&one_of(&keys), ", got ", &item.to_json()].concat()),
             }
         }
         out
@@ -324,7 +340,7 @@ impl Validator {
                         if url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/') {
                             config.endpoint = Some(url);
                         } else {
-                            self.problem(path, format!("must be an http(s) URL or a path starting with '/', got \"{url}\""));
+                            self.problem(path, ["must be an http(s) URL or a path starting with '/', got ", &quoted(&url)].concat());
                         }
                     }
                 }
@@ -333,7 +349,7 @@ impl Validator {
                         if locale.len() <= 35 && locale.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
                             config.locale = locale;
                         } else {
-                            self.problem(path, format!("must be a language tag like \"en-GB\", got \"{locale}\""));
+                            self.problem(path, ["must be a language tag like \"en-GB\", got ", &quoted(&locale)].concat());
                         }
                     }
                 }
@@ -342,7 +358,7 @@ impl Validator {
                         if is_hex_colour(&accent) {
                             config.accent = accent;
                         } else {
-                            self.problem(path, format!("must be a colour like \"#2f6f5e\", got \"{accent}\""));
+                            self.problem(path, ["must be a colour like \"#2f6f5e\", got ", &quoted(&accent)].concat());
                         }
                     }
                 }
@@ -369,7 +385,7 @@ impl Validator {
 
     fn text(&mut self, value: &Value, path: &str) -> Vec<(String, String)> {
         let Value::Obj(members) = value else {
-            self.problem(path, format!("must be an object, got {}", value.type_name()));
+            self.problem(path, ["must be an object, got ", value.type_name()].concat());
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -386,15 +402,15 @@ impl Validator {
 
     fn offers(&mut self, value: &Value, path: &str) -> Vec<Offer> {
         let Value::Arr(items) = value else {
-            self.problem(path, format!("must be an array, got {}", value.type_name()));
+            self.problem(path, ["must be an array, got ", value.type_name()].concat());
             return Vec::new();
         };
         let mut offers: Vec<Offer> = Vec::new();
         for (i, item) in items.iter().enumerate() {
-            let item_path = format!("{path}[{i}]");
+            let item_path = index(path, i);
             if let Some(offer) = self.offer(item, &item_path) {
                 if offers.iter().any(|o| o.id == offer.id) {
-                    self.problem(&join(&item_path, "id"), format!("\"{}\" is used by an earlier offer", offer.id));
+                    self.problem(&join(&item_path, "id"), [&quoted(&offer.id), " is used by an earlier offer"].concat());
                 } else {
                     offers.push(offer);
                 }
@@ -425,7 +441,7 @@ impl Validator {
                 if id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
                     Some(id)
                 } else {
-                    self.problem(&join(path, "id"), format!("must use only a-z, 0-9, '-' and '_', got \"{id}\""));
+                    self.problem(&join(path, "id"), ["must use only a-z, 0-9, '-' and '_', got ", &quoted(&id)].concat());
                     None
                 }
             }),
@@ -435,21 +451,21 @@ impl Validator {
         let max_total = field("max_total").and_then(|v| self.int(v, &join(path, "max_total"), 0, i64::MAX));
         if let (Some(min), Some(max)) = (min_total, max_total) {
             if min > max {
-                self.problem(&join(path, "max_total"), format!("must not be below min_total ({min}), got {max}"));
+                self.problem(&join(path, "max_total"), ["must not be below min_total (", &int_text(min), "), got ", &int_text(max)].concat());
             }
         }
         let currency = field("currency").and_then(|v| self.string(v, &join(path, "currency"))).and_then(|c| {
             if is_currency_code(&c) {
                 Some(c)
             } else {
-                self.problem(&join(path, "currency"), format!("must be an ISO 4217 code like \"GBP\", got \"{c}\""));
+                self.problem(&join(path, "currency"), ["must be an ISO 4217 code like \"GBP\", got ", &quoted(&c)].concat());
                 None
             }
         });
         let kind = match field("kind") {
             None => {
                 let kinds: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
-                self.problem(&join(path, "kind"), format!("missing; {}", one_of(&kinds)));
+                self.problem(&join(path, "kind"), ["missing; ", &one_of(&kinds)].concat());
                 None
             }
             Some(v) => self.kind(v, value, path),
@@ -528,7 +544,7 @@ impl Validator {
                 if let Some(u) = &url {
                     let safe = ["https://", "http://", "mailto:", "tel:", "/"].iter().any(|p| u.starts_with(p));
                     if !safe {
-                        self.problem(&join(path, "url"), format!("must start with https://, http://, mailto:, tel: or /, got \"{u}\""));
+                        self.problem(&join(path, "url"), ["must start with https://, http://, mailto:, tel: or /, got ", &quoted(u)].concat());
                         return None;
                     }
                 }

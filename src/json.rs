@@ -5,7 +5,8 @@
 //! objects keep their key order so problems are reported in the order the shop wrote them.
 //! It must not grow into a general-purpose JSON library: only what the widget reads and writes.
 
-use std::fmt::Write as _;
+/// Lowercase hexadecimal digits.
+pub const HEX: &[u8; 16] = b"0123456789abcdef";
 
 /// A parsed JSON value.
 #[derive(Clone, Debug, PartialEq)]
@@ -57,7 +58,7 @@ impl Value {
 
     /// A whole number value.
     pub fn int(n: i64) -> Value {
-        Value::Num(n.to_string())
+        Value::Num(int_text(n))
     }
 
     pub fn str(s: impl Into<String>) -> Value {
@@ -80,6 +81,25 @@ impl Value {
         write_value(&mut out, self);
         out
     }
+}
+
+/// `n` in decimal. Written out by hand because `to_string()` links the formatting machinery, which
+/// costs every visitor kilobytes.
+pub fn int_text(n: i64) -> String {
+    let mut digits = Vec::with_capacity(20);
+    let mut rest = n.unsigned_abs();
+    loop {
+        digits.push(b'0' + (rest % 10) as u8);
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        digits.push(b'-');
+    }
+    digits.reverse();
+    String::from_utf8(digits).unwrap_or_default()
 }
 
 fn parse_int(text: &str) -> Option<i64> {
@@ -359,7 +379,10 @@ fn write_str(out: &mut String, s: &str) {
             '\t' => out.push_str("\\t"),
             // U+2028/2029 are escaped too so the text is safe inside a <script> as well.
             c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
+                out.push_str("\\u");
+                for shift in [12, 8, 4, 0] {
+                    out.push(HEX[(c as usize >> shift) & 15] as char);
+                }
             }
             c => out.push(c),
         }
@@ -416,6 +439,13 @@ mod tests {
         assert_eq!(parse(&deep).unwrap_err().reason, "nested too deeply");
         let fine = "[".repeat(60) + &"]".repeat(60);
         assert!(parse(&fine).is_ok());
+    }
+
+    #[test]
+    fn integers_are_written_without_the_formatting_machinery() {
+        for n in [0, 7, -7, 10, 1234567890, i64::MAX, i64::MIN] {
+            assert_eq!(int_text(n), n.to_string());
+        }
     }
 
     #[test]

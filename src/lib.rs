@@ -2,6 +2,7 @@
 //! relief the shop chose. The modules below `web` are pure and tested natively; `web` is the thin
 //! browser layer, compiled only for wasm32.
 
+pub mod alloc;
 pub mod config;
 pub mod copy;
 pub mod flow;

@@ -43,7 +43,7 @@ impl Cart {
                 let qty = item.get("qty").map_or(Some(1), Value::as_i64).filter(|q| *q >= 0);
                 match (price, qty) {
                     (Some(price), Some(qty)) => items.push(Item { id: text("id"), name: text("name"), price, qty }),
-                    _ => return Err(format!("items[{i}]: price and qty must be whole numbers ≥ 0")),
+                    _ => return Err([&crate::config::index("items", i), ": price and qty must be whole numbers ≥ 0"].concat()),
                 }
             }
         }

@@ -3,6 +3,7 @@
 
 use crate::config::{Config, Frustration, Kind, ReturnMethod, Share};
 use crate::flow::{Model, Stage};
+use crate::json::int_text;
 use crate::offers::{self, Terms};
 
 /// A run of text; money is kept as a number so the browser formats it in the visitor's locale.
@@ -30,8 +31,8 @@ impl Action {
     /// A short code for the DOM (`data-action`).
     pub fn code(self) -> String {
         match self {
-            Action::Choose(f) => format!("c:{}", f.key()),
-            Action::Accept(i) => format!("a:{i}"),
+            Action::Choose(f) => ["c:", f.key()].concat(),
+            Action::Accept(i) => ["a:", &int_text(i as i64)].concat(),
             Action::Send => "send".into(),
             Action::Back => "back".into(),
             Action::Decline => "decline".into(),
@@ -144,8 +145,8 @@ fn plain(s: &str) -> Text {
     vec![Piece::Plain(s.to_string())]
 }
 
-fn num(n: impl ToString) -> Piece {
-    Piece::Plain(n.to_string())
+fn num(n: impl TryInto<i64>) -> Piece {
+    Piece::Plain(int_text(n.try_into().unwrap_or(0)))
 }
 
 fn button(config: &Config, key: &str, action: Action, primary: bool) -> Button {
@@ -159,8 +160,8 @@ pub fn describe(model: &Model, index: usize) -> (Text, Text) {
     let copy = |key: &str| config.copy(key);
     match (&offer.kind, offers::terms(offer, &model.cart)) {
         (Kind::PaymentTerms { instalments, interval }, Terms::Plan(plan)) => {
-            let interval = copy(&format!("interval.{}", interval.key()));
-            let n = num(instalments);
+            let interval = copy(&["interval.", interval.key()].concat());
+            let n = num(*instalments);
             let title = fill(copy("offer.payment_terms"), &[("n", n.clone()), ("interval", Piece::Plain(interval.into()))]);
             let last = *plan.last().unwrap_or(&0);
             let detail = if plan[0] == last {
@@ -183,12 +184,12 @@ pub fn describe(model: &Model, index: usize) -> (Text, Text) {
             (plain(copy("offer.free_return_postage")), plain(copy(detail)))
         }
         (Kind::BonusGoods { percent }, _) => {
-            let vars = [("percent", num(percent))];
+            let vars = [("percent", num(*percent))];
             (fill(copy("offer.bonus_goods"), &vars), fill(copy("offer.bonus_goods.detail"), &vars))
         }
         (Kind::Discount { share, .. }, _) => {
             let title = match share {
-                Share::Percent(p) => fill(copy("offer.discount.percent"), &[("percent", num(p))]),
+                Share::Percent(p) => fill(copy("offer.discount.percent"), &[("percent", num(*p))]),
                 Share::Amount(a) => fill(copy("offer.discount.amount"), &[("amount", Piece::Money(*a))]),
             };
             (title, plain(copy("offer.discount.detail")))
@@ -206,10 +207,10 @@ fn what_happens_next(model: &Model, index: usize) -> Vec<Block> {
     let config = &model.config;
     let copy = |key: &str| config.copy(key);
     let offer = &config.offers[index];
-    let key = format!("next.{}", offer.kind.key());
+    let key = ["next.", offer.kind.key()].concat();
     let contact = Piece::Plain(model.contact.clone().unwrap_or_default());
     let mut blocks = match &offer.kind {
-        Kind::BonusGoods { percent } => vec![Block::Para(fill(copy(&key), &[("percent", num(percent))]))],
+        Kind::BonusGoods { percent } => vec![Block::Para(fill(copy(&key), &[("percent", num(*percent))]))],
         Kind::Discount { code, .. } => vec![Block::Para(fill(copy(&key), &[("code", Piece::Plain(code.clone()))]))],
         Kind::Callback => vec![Block::Para(fill(copy(&key), &[("contact", contact)]))],
         _ => vec![Block::Para(plain(copy(&key)))],
@@ -221,7 +222,7 @@ fn what_happens_next(model: &Model, index: usize) -> Vec<Block> {
         }
         if let Some(phone) = phone {
             let tel: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
-            blocks.push(Block::Link { href: format!("tel:{tel}"), label: phone.clone() });
+            blocks.push(Block::Link { href: ["tel:", &tel].concat(), label: phone.clone() });
         }
     }
     blocks
@@ -243,7 +244,7 @@ pub fn screen(model: &Model) -> Screen {
         Stage::Closed => None,
         Stage::Asking => {
             let choices = config.frustrations.iter().chain([&Frustration::Other]).map(|&f| {
-                button(config, &format!("frustration.{}", f.key()), Action::Choose(f), false)
+                button(config, &["frustration.", f.key()].concat(), Action::Choose(f), false)
             });
             let blocks = vec![Block::Para(plain(copy("intro"))), Block::Choices(choices.collect())];
             Some(dialog(plain(copy("title")), blocks, Focus::FirstButton))
@@ -268,7 +269,7 @@ pub fn screen(model: &Model) -> Screen {
                 blocks.push(Block::Offer { action: Action::Accept(index), title, detail });
             }
             blocks.push(Block::Buttons(vec![button(config, "no_thanks", Action::Decline, false)]));
-            Some(dialog(plain(copy(&format!("ack.{}", frustration.key()))), blocks, Focus::Heading))
+            Some(dialog(plain(copy(&["ack.", frustration.key()].concat())), blocks, Focus::Heading))
         }
         Stage::Contact(_) => {
             let field = Field {

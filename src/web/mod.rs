@@ -42,7 +42,7 @@ fn document() -> web_sys::Document {
 }
 
 fn log_error(message: &str) {
-    web_sys::console::error_1(&JsValue::from_str(&format!("[relief] {message}")));
+    web_sys::console::error_1(&JsValue::from_str(&["[relief] ", message].concat()));
 }
 
 /// Dispatches `relief:<type>` on `document` with the event as `detail`.
@@ -52,7 +52,7 @@ fn dispatch_host_event(event: &Value) {
     init.set_bubbles(true);
     init.set_composed(true);
     init.set_detail(&js_sys::JSON::parse(&event.to_json()).unwrap_or(JsValue::NULL));
-    if let Ok(custom) = CustomEvent::new_with_event_init_dict(&format!("relief:{kind}"), &init) {
+    if let Ok(custom) = CustomEvent::new_with_event_init_dict(&["relief:", kind].concat(), &init) {
         // A host listener that throws is the host's own error; it must not stop the widget.
         let _ = document().dispatch_event(&custom);
     }
@@ -63,7 +63,7 @@ fn random_id() -> String {
     if let Ok(crypto) = window().crypto() {
         let _ = crypto.get_random_values_with_u8_array(&mut bytes);
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    bytes.iter().flat_map(|b| [json::HEX[(b >> 4) as usize] as char, json::HEX[(b & 15) as usize] as char]).collect()
 }
 
 fn now_ms() -> i64 {
@@ -94,7 +94,7 @@ fn error_event(page: &str, fields: Vec<(&str, Value)>) -> Value {
 
 fn report_problems(problems: &[Problem], page: &str) {
     for problem in problems {
-        log_error(&format!("config: {problem}"));
+        log_error(&["config: ", &problem.line()].concat());
     }
     let list = problems
         .iter()
@@ -267,8 +267,9 @@ pub fn set_cart(cart_json: &str) {
     match json::parse(cart_json).map_err(|e| e.reason.to_string()).and_then(|v| Cart::from_value(&v)) {
         Ok(cart) => send(Msg::SetCart(cart)),
         Err(reason) => {
-            log_error(&format!("setCart: {reason}"));
-            dispatch_host_event(&error_event("", vec![("reason", Value::str(format!("setCart: {reason}")))]));
+            let reason = ["setCart: ", &reason].concat();
+            log_error(&reason);
+            dispatch_host_event(&error_event("", vec![("reason", Value::str(reason))]));
         }
     }
 }

@@ -146,7 +146,7 @@ impl Ui {
 
     /// The value of the form field `name`.
     pub fn field_value(&self, name: &str) -> String {
-        let Some(field) = self.root.get_element_by_id(&format!("rw-{name}")) else { return String::new() };
+        let Some(field) = self.root.get_element_by_id(&["rw-", name].concat()) else { return String::new() };
         if let Some(area) = field.dyn_ref::<web_sys::HtmlTextAreaElement>() {
             return area.value();
         }
@@ -165,7 +165,7 @@ impl Ui {
         }
         match cache.as_ref() {
             Some((_, formatter)) => formatter.format(value),
-            None => format!("{currency} {minor}"),
+            None => [currency, " ", &crate::json::int_text(minor)].concat(),
         }
     }
 
@@ -219,14 +219,16 @@ impl Ui {
             }
             Block::Form(field) => {
                 let form = el(doc, "form", "")?;
-                let id = format!("rw-{}", field.name);
+                let id = ["rw-", field.name].concat();
+                let hint_id = [&id, "-hint"].concat();
+                let err_id = [&id, "-err"].concat();
                 let label = el(doc, "label", "")?;
                 label.set_attribute("for", &id)?;
                 label.set_text_content(Some(&field.label));
                 let input = el(doc, if field.multiline { "textarea" } else { "input" }, "")?;
                 input.set_id(&id);
                 input.set_attribute("autocomplete", field.autocomplete)?;
-                input.set_attribute("aria-describedby", &format!("{id}-hint"))?;
+                input.set_attribute("aria-describedby", &hint_id)?;
                 if field.multiline {
                     input.set_attribute("maxlength", "1000")?;
                 } else {
@@ -234,15 +236,15 @@ impl Ui {
                     input.set_attribute("inputmode", "email")?;
                 }
                 let hint = self.para(&field.hint, "hint")?;
-                hint.set_id(&format!("{id}-hint"));
+                hint.set_id(&hint_id);
                 form.append_child(&label)?;
                 form.append_child(&input)?;
                 form.append_child(&hint)?;
                 if let Some(error) = &field.error {
                     input.set_attribute("aria-invalid", "true")?;
-                    input.set_attribute("aria-describedby", &format!("{id}-err {id}-hint"))?;
+                    input.set_attribute("aria-describedby", &[&err_id, " ", &hint_id].concat())?;
                     let err = self.para(error, "err")?;
-                    err.set_id(&format!("{id}-err"));
+                    err.set_id(&err_id);
                     err.set_attribute("role", "alert")?;
                     form.append_child(&err)?;
                 }
