@@ -7,6 +7,7 @@
 use crate::copy;
 use crate::json::{int_text, Value};
 use crate::money::is_currency_code;
+use crate::signals::{self, Thresholds};
 use std::fmt;
 
 /// What is making things hard for the visitor.
@@ -136,6 +137,8 @@ pub struct Config {
     /// The shop's own wording, by copy key.
     pub text: Vec<(String, String)>,
     pub offers: Vec<Offer>,
+    /// When to ask on the widget's own: the frustration detectors' thresholds.
+    pub signals: Thresholds,
 }
 
 impl Default for Config {
@@ -149,6 +152,7 @@ impl Default for Config {
             frustrations: Frustration::ALL[..5].to_vec(),
             text: Vec::new(),
             offers: Vec::new(),
+            signals: Thresholds::default(),
         }
     }
 }
@@ -204,7 +208,7 @@ pub fn from_value(value: &Value) -> (Config, Vec<Problem>) {
     (config, v.problems)
 }
 
-const TOP_FIELDS: &[&str] = &["shop", "endpoint", "locale", "accent", "position", "frustrations", "text", "offers"];
+const TOP_FIELDS: &[&str] = &["shop", "endpoint", "locale", "accent", "position", "frustrations", "text", "offers", "signals"];
 const OFFER_FIELDS: &[&str] = &["id", "kind", "answers", "min_total", "max_total", "currency"];
 const KINDS: &[(&str, &[&str])] = &[
     ("payment_terms", &["instalments", "interval"]),
@@ -377,6 +381,7 @@ impl Validator {
                 }
                 "text" => config.text = self.text(field, path),
                 "offers" => config.offers = self.offers(field, path),
+                "signals" => config.signals = signals::thresholds_from_value(field, path, &mut self.problems),
                 _ => {} // reported by `members`
             }
         }
@@ -639,7 +644,7 @@ mod tests {
         assert_eq!(
             lines,
             vec![
-                "colour: unknown field; expected one of: shop, endpoint, locale, accent, position, frustrations, text, offers",
+                "colour: unknown field; expected one of: shop, endpoint, locale, accent, position, frustrations, text, offers, signals",
                 "offers[1].instalments: must be 2..=12, got 0",
                 "offers[2].id: missing; give every offer a short unique id like \"pay-in-3\"",
                 "offers[3].intervall: unknown field; expected one of: id, kind, answers, min_total, max_total, currency, instalments, interval",
