@@ -3,6 +3,7 @@
 //! ```text
 //! relief check CONFIG.json     every problem in a config, with its field path; exit 1 on any
 //! relief bench                 the native benchmark tables (./build.sh bench prints them)
+//! relief signals TRACE.jsonl [CONFIG.json]   the frustration triggers a recorded trace raises
 //! ```
 
 use std::process::ExitCode;
@@ -10,13 +11,16 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: relief <command> [args]
 
   check CONFIG.json   report every problem in a widget config, with its field path
-  bench               print the native benchmark tables";
+  bench               print the native benchmark tables
+  signals TRACE.jsonl [CONFIG.json]
+                      print the frustration triggers a trace raises: time, detector, reason";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("check") => check(&args[1..]),
         Some("bench") => bench(),
+        Some("signals") => signals(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -52,5 +56,86 @@ fn check(args: &[String]) -> Result<ExitCode, String> {
 
 fn bench() -> Result<ExitCode, String> {
     // Each capability adds its table here.
+    signals_table()?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn signals(args: &[String]) -> Result<ExitCode, String> {
+    use relief_widget::signals;
+    let (path, text) = read(args.first())?;
+    let thresholds = match args.get(1) {
+        None => signals::Thresholds::default(),
+        Some(_) => {
+            let (config_path, config_text) = read(args.get(1))?;
+            let (config, problems) = relief_widget::config::parse(&config_text);
+            for problem in &problems {
+                eprintln!("{config_path}: {problem}");
+            }
+            config.signals
+        }
+    };
+    let (_, events) = signals::parse_trace(&text).map_err(|e| format!("{path}: {e}"))?;
+    for trigger in signals::run(&events, &thresholds) {
+        let key = trigger.detector.key();
+        let reason = trigger.reason.strip_prefix(key).and_then(|r| r.strip_prefix(": ")).unwrap_or(&trigger.reason);
+        println!("{:>9} ms  {key:<14}  {reason}", trigger.at);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Precision and recall of each frustration detector on the labelled traces in tests/traces, and what
+/// feeding one event costs.
+fn signals_table() -> Result<(), String> {
+    use relief_widget::signals::{self, Detector, Thresholds};
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/traces");
+    let mut paths: Vec<_> = std::fs::read_dir(dir).map_err(|e| format!("{dir}: {e}"))?.filter_map(|e| Some(e.ok()?.path())).collect();
+    paths.retain(|p| p.extension().is_some_and(|x| x == "jsonl"));
+    paths.sort();
+    let thresholds = Thresholds::default();
+    // Per detector: labelled positive, true positives, false positives, false negatives.
+    let mut counts = [[0u32; 4]; 6];
+    let mut traces = Vec::new();
+    for path in &paths {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let scored = signals::score(&text, &thresholds).map_err(|e| format!("{}: {e}", path.display()))?;
+        for (i, count) in counts.iter_mut().enumerate() {
+            let (expected, raised) = (scored.expected[i], scored.raised[i]);
+            count[0] += u32::from(expected);
+            count[1] += u32::from(expected && raised);
+            count[2] += u32::from(!expected && raised);
+            count[3] += u32::from(expected && !raised);
+        }
+        traces.push(signals::parse_trace(&text)?.1);
+    }
+    let percent = |part: u32, whole: u32| if whole == 0 { "-".to_string() } else { format!("{:.1}%", 100.0 * f64::from(part) / f64::from(whole)) };
+    println!("signals: frustration detectors on {} labelled traces (tests/traces), default thresholds", paths.len());
+    println!("{:<15} {:>6} {:>8} {:>4} {:>4} {:>4} {:>9} {:>7}", "detector", "traces", "labelled", "tp", "fp", "fn", "precision", "recall");
+    let mut all = [0u32; 4];
+    for (d, [labelled, tp, fp, fn_]) in Detector::ALL.iter().zip(counts) {
+        println!(
+            "{:<15} {:>6} {:>8} {tp:>4} {fp:>4} {fn_:>4} {:>9} {:>7}",
+            d.key(),
+            paths.len(),
+            labelled,
+            percent(tp, tp + fp),
+            percent(tp, tp + fn_)
+        );
+        for (total, n) in all.iter_mut().zip([labelled, tp, fp, fn_]) {
+            *total += n;
+        }
+    }
+    let [labelled, tp, fp, fn_] = all;
+    println!("{:<15} {:>6} {labelled:>8} {tp:>4} {fp:>4} {fn_:>4} {:>9} {:>7}", "all", paths.len(), percent(tp, tp + fp), percent(tp, tp + fn_));
+
+    let events: usize = traces.iter().map(Vec::len).sum();
+    let rounds = 50;
+    let start = std::time::Instant::now();
+    for _ in 0..rounds {
+        for trace in &traces {
+            std::hint::black_box(signals::run(trace, &thresholds));
+        }
+    }
+    let per_event = start.elapsed().as_nanos() / (rounds * events.max(1)) as u128;
+    println!("feeding the detectors: {per_event} ns an event ({} events x {rounds})\n", events);
+    Ok(())
 }
