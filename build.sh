@@ -179,7 +179,10 @@ cmd_build() {
   node_modules/.bin/esbuild "$BINDGEN_OUT/relief_core.js" --minify --format=esm --target=es2020 \
     --log-level=warning --outfile="$DIST/relief_core.js"
   # The loader stays a classic script (no format change), for older browsers too.
+  local version
+  version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
   node_modules/.bin/esbuild www/relief.js --minify --target=es2018 --supported:dynamic-import=true \
+    --define:RELIEF_VERSION="\"$version\"" \
     --log-level=warning --outfile="$DIST/relief.js"
 
   say "built:"

@@ -563,25 +563,6 @@ impl Validator {
     }
 }
 
-/// The text colour that reads best on `accent` (a valid `#rgb`/`#rrggbb`): white or near-black,
-/// whichever has the higher contrast. Squaring approximates sRGB's curve closely enough to pick a side.
-pub fn ink_on(accent: &str) -> &'static str {
-    let hex = accent.trim_start_matches('#');
-    let channel = |i: usize| -> f32 {
-        let part = if hex.len() == 3 { hex[i..=i].repeat(2) } else { hex[2 * i..2 * i + 2].to_string() };
-        let c = u8::from_str_radix(&part, 16).unwrap_or(0) as f32 / 255.0;
-        c * c
-    };
-    let luminance = 0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2);
-    let on_white = 1.05 / (luminance + 0.05);
-    let on_dark = (luminance + 0.05) / 0.0556;
-    if on_white >= on_dark {
-        "#ffffff"
-    } else {
-        "#111111"
-    }
-}
-
 fn is_hex_colour(s: &str) -> bool {
     let hex = s.strip_prefix('#').unwrap_or("");
     (hex.len() == 3 || hex.len() == 6) && hex.bytes().all(|b| b.is_ascii_hexdigit())
@@ -681,15 +662,6 @@ mod tests {
         assert_eq!(problems(r#"{"text":{"nope":"x"}}"#), vec!["text.nope: unknown text key; see docs/CONTRACT.md for the keys"]);
         assert_eq!(problems("[1]"), vec!["(config): must be an object, got an array"]);
         assert_eq!(problems("{"), vec!["(config): not valid JSON at byte 1: expected a quoted key"]);
-    }
-
-    #[test]
-    fn text_on_the_accent_stays_readable() {
-        assert_eq!(ink_on("#2f6f5e"), "#ffffff");
-        assert_eq!(ink_on("#000"), "#ffffff");
-        assert_eq!(ink_on("#ffd400"), "#111111");
-        assert_eq!(ink_on("#fff"), "#111111");
-        assert_eq!(ink_on("#7fdbff"), "#111111");
     }
 
     #[test]

@@ -241,10 +241,7 @@ pub fn mount(config_json: &str) -> Result<(), JsError> {
     let listeners = listen(&ui);
     let model = Model::new(config, page);
     ui.render(&view::screen(&model), false);
-    let page = model.page.clone();
     APP.set(Some(App { model, ui, focus_before: None, _listeners: listeners }));
-    let ready = Value::Obj(vec![("type".into(), Value::str("ready")), ("version".into(), Value::str(crate::VERSION))]);
-    dispatch_host_event(&stamp(ready, &page));
     Ok(())
 }
 
@@ -252,6 +249,13 @@ pub fn mount(config_json: &str) -> Result<(), JsError> {
 #[wasm_bindgen]
 pub fn open() {
     send(Msg::Open(Trigger::Api));
+}
+
+/// Opens the dialog for a click the loader took before the widget was there (`"launcher"`), or for
+/// the host page (`"api"`).
+#[wasm_bindgen]
+pub fn open_from(trigger: &str) {
+    send(Msg::Open(if trigger == "launcher" { Trigger::Launcher } else { Trigger::Api }));
 }
 
 /// Closes the dialog, as `ReliefWidget.close()`.

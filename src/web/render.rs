@@ -1,7 +1,7 @@
 //! Turns a [`Screen`] into DOM nodes inside an open shadow root. Every visitor- or shop-provided string is
 //! set with `textContent` or an attribute, never parsed as HTML.
 
-use crate::config::{self, Config, Position};
+use crate::config::{Config, Position};
 use crate::view::{Block, Button, Focus, Piece, Screen, Text};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -49,20 +49,17 @@ fn html(e: Element) -> Res<HtmlElement> {
 }
 
 impl Ui {
-    /// Creates `<relief-widget>` at the end of `<body>` with its shadow root, styles and launcher.
+    /// Adds the dialog to the shell the loader drew (`<relief-widget>`, its shadow root and launcher),
+    /// or draws a bare shell first when there is none (the widget mounted without its loader).
     pub fn mount(doc: &Document, config: &Config) -> Res<Ui> {
-        let host = el(doc, "relief-widget", "")?;
-        let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+        let (host, root, wrap, launcher) = match Self::shell(doc)? {
+            Some(shell) => shell,
+            None => Self::bare_shell(doc, config)?,
+        };
         // A constructed stylesheet is CSSOM, not inline style, so a strict Content-Security-Policy allows it.
         let sheet = web_sys::CssStyleSheet::new()?;
         sheet.replace_sync(STYLE)?;
-        root.set_adopted_style_sheets(&js_sys::Array::of1(&sheet));
-        let wrap = html(el(doc, "div", if config.position == Position::Left { "wrap left" } else { "wrap" })?)?;
-        wrap.style().set_property("--a", &config.accent)?;
-        wrap.style().set_property("--on-a", config::ink_on(&config.accent))?;
-        if let Some(lang) = Some(&config.locale).filter(|l| !l.is_empty()) {
-            wrap.set_attribute("lang", lang)?;
-        }
+        root.set_adopted_style_sheets(&root.adopted_style_sheets().concat(&js_sys::Array::of1(&sheet)));
 
         let panel = el(doc, "div", "panel")?;
         panel.set_attribute("role", "dialog")?;
@@ -82,16 +79,7 @@ impl Ui {
         panel.append_child(&head)?;
         panel.append_child(&body)?;
 
-        let launcher = html(el(doc, "button", "launcher")?)?;
-        launcher.set_attribute("type", "button")?;
-        launcher.set_attribute("data-action", "open")?;
-        launcher.set_attribute("aria-haspopup", "dialog")?;
-        launcher.set_attribute("aria-expanded", "false")?;
-
-        wrap.append_child(&panel)?;
-        wrap.append_child(&launcher)?;
-        root.append_child(&wrap)?;
-        doc.body().ok_or_else(|| JsValue::from_str("no body"))?.append_child(&host)?;
+        wrap.insert_before(&panel, Some(&launcher))?;
         Ok(Ui {
             host,
             root,
@@ -104,6 +92,28 @@ impl Ui {
             locale: config.locale.clone(),
             money: RefCell::new(None),
         })
+    }
+
+    fn shell(doc: &Document) -> Res<Option<(Element, ShadowRoot, Element, HtmlElement)>> {
+        let Some(host) = doc.query_selector("relief-widget")? else { return Ok(None) };
+        let Some(root) = host.shadow_root() else { return Ok(None) };
+        let wrap = root.query_selector(".wrap")?;
+        let launcher = root.query_selector(".launcher")?.and_then(|l| l.dyn_into::<HtmlElement>().ok());
+        Ok(wrap.zip(launcher).map(|(wrap, launcher)| (host, root, wrap, launcher)))
+    }
+
+    fn bare_shell(doc: &Document, config: &Config) -> Res<(Element, ShadowRoot, Element, HtmlElement)> {
+        let host = el(doc, "relief-widget", "")?;
+        let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+        let wrap = el(doc, "div", if config.position == Position::Left { "wrap left" } else { "wrap" })?;
+        let launcher = html(el(doc, "button", "launcher")?)?;
+        launcher.set_attribute("type", "button")?;
+        launcher.set_attribute("data-action", "open")?;
+        launcher.set_attribute("aria-haspopup", "dialog")?;
+        wrap.append_child(&launcher)?;
+        root.append_child(&wrap)?;
+        doc.body().ok_or_else(|| JsValue::from_str("no body"))?.append_child(&host)?;
+        Ok((host, root, wrap, launcher))
     }
 
     /// Shows `screen`; when `moved` (the stage changed) focus goes where the screen says.

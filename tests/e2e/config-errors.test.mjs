@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  TEST_TIMEOUT, addToBasket, assertNoPageErrors, basketCount, openShop, openWidget, setUp, waitFor,
+  TEST_TIMEOUT, addToBasket, assertNoPageErrors, basketCount, launcher, openShop, openWidget, setUp, waitFor,
   waitForEvent,
 } from './helpers.mjs';
 
@@ -26,6 +26,8 @@ test('a broken config is reported field by field and the rest still works', { ti
   const page = await newPage();
   await page.addInitScript((config) => { window.reliefConfig = config; }, BROKEN);
   await openShop(page, server);
+  // The widget loads, and checks its config, when the visitor reaches for the launcher.
+  await launcher(page).hover();
 
   const error = await waitForEvent(page, 'error', (d) => Array.isArray(d.problems));
   const problems = error.problems;

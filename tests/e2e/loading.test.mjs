@@ -1,0 +1,59 @@
+// What a visitor downloads: the loader alone until they reach for help; the widget on intent.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TEST_TIMEOUT, assertNoPageErrors, launcher, openShop, setUp, staysTrue, waitFor } from './helpers.mjs';
+
+const widgetFiles = (urls) => urls.filter((u) => /relief_core/.test(u));
+
+test('only the loader loads until the visitor reaches for the launcher', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { server, newPage } = await setUp(t);
+  const page = await newPage();
+  const requested = [];
+  page.on('request', (r) => requested.push(r.url()));
+  await openShop(page, server);
+  assert.ok(requested.some((u) => u.endsWith('/dist/relief.js')), 'the loader is fetched');
+  await staysTrue(() => widgetFiles(requested).length === 0, {
+    duration: 3000,
+    message: `no widget file before any interaction: ${widgetFiles(requested).join(', ')}`,
+  });
+
+  await launcher(page).hover();
+  await waitFor(() => widgetFiles(requested).length === 2, { message: 'the glue and the wasm after hovering' });
+  assert.ok(widgetFiles(requested).some((u) => u.endsWith('relief_core_bg.wasm')));
+  assertNoPageErrors(assert, page);
+});
+
+test('ReliefWidget.open() before the widget loaded opens it once it has', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { server, newPage } = await setUp(t);
+  const page = await newPage();
+  await openShop(page, server);
+  await page.evaluate(() => window.ReliefWidget.open());
+  await page.getByRole('dialog').waitFor({ state: 'visible' });
+  const opened = await page.evaluate(() => window.__reliefEvents.filter((e) => e.type === 'relief:open'));
+  assert.equal(opened.length, 1);
+  assert.equal(opened[0].detail.trigger, 'api');
+  assert.match(await page.evaluate(() => window.ReliefWidget.version), /^\d+\.\d+\.\d+$/);
+  assertNoPageErrors(assert, page);
+});
+
+test('a page whose widget files are missing keeps working and says why once', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { server, newPage } = await setUp(t);
+  const page = await newPage();
+  await page.route(/relief_core_bg\.wasm$/, (route) => route.fulfill({ status: 404, body: 'gone' }));
+  await openShop(page, server);
+  await launcher(page).click();
+  const errors = await waitFor(() => {
+    const lines = page.consoleErrors.filter((l) => l.startsWith('[relief] '));
+    return lines.length > 0 && lines;
+  }, { message: 'a [relief] console error' });
+  assert.equal(errors.length, 1, `one line: ${errors.join('\n')}`);
+  await waitFor(async () => (await page.locator('relief-widget').count()) === 0, { message: 'the launcher to go' });
+  const failed = await page.evaluate(() => window.__reliefEvents.filter((e) => e.type === 'relief:error'));
+  assert.equal(failed.length, 1);
+  await page.getByRole('button', { name: /^Add to basket/ }).first().click();
+  await waitFor(async () => Number.parseInt(await page.locator('[data-cart-count]').first().textContent(), 10) > 0, {
+    message: 'the shop still works',
+  });
+  assertNoPageErrors(assert, page);
+});
