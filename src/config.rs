@@ -7,6 +7,7 @@
 use crate::copy;
 use crate::json::{int_text, Value};
 use crate::money::is_currency_code;
+use crate::policy::{self, Nudge};
 use crate::signals::{self, Thresholds};
 use std::fmt;
 
@@ -139,6 +140,10 @@ pub struct Config {
     pub offers: Vec<Offer>,
     /// When to ask on the widget's own: the frustration detectors' thresholds.
     pub signals: Thresholds,
+    /// When the widget may nudge on its own.
+    pub nudge: Nudge,
+    /// Whether the visitor's consent is needed before the widget watches for frustration.
+    pub consent_required: bool,
 }
 
 impl Default for Config {
@@ -153,6 +158,8 @@ impl Default for Config {
             text: Vec::new(),
             offers: Vec::new(),
             signals: Thresholds::default(),
+            nudge: Nudge::default(),
+            consent_required: false,
         }
     }
 }
@@ -208,7 +215,8 @@ pub fn from_value(value: &Value) -> (Config, Vec<Problem>) {
     (config, v.problems)
 }
 
-const TOP_FIELDS: &[&str] = &["shop", "endpoint", "locale", "accent", "position", "frustrations", "text", "offers", "signals"];
+const TOP_FIELDS: &[&str] =
+    &["shop", "endpoint", "locale", "accent", "position", "frustrations", "text", "offers", "signals", "nudge", "consent"];
 const OFFER_FIELDS: &[&str] = &["id", "kind", "answers", "min_total", "max_total", "currency"];
 const KINDS: &[(&str, &[&str])] = &[
     ("payment_terms", &["instalments", "interval"]),
@@ -382,10 +390,33 @@ impl Validator {
                 "text" => config.text = self.text(field, path),
                 "offers" => config.offers = self.offers(field, path),
                 "signals" => config.signals = signals::thresholds_from_value(field, path, &mut self.problems),
+                "nudge" => config.nudge = self.nudge(field, path),
+                "consent" => {
+                    let options = [("required", true), ("not_required", false)];
+                    config.consent_required = self.choice(field, path, &options).unwrap_or(false);
+                }
                 _ => {} // reported by `members`
             }
         }
         config
+    }
+
+    /// `false` turns nudges off; an object sets their limits. Checked here, read by the watcher with
+    /// [`policy::nudge_lenient`], so both agree on what a valid value means.
+    fn nudge(&mut self, value: &Value, path: &str) -> Nudge {
+        if !matches!(value, Value::Bool(false)) {
+            for (key, field) in self.members(value, path, &[&["per_session", "quiet_days", "delay_ms", "show_ms"]]) {
+                let (min, max) = match key.as_str() {
+                    "per_session" => (0, 10),
+                    "quiet_days" => (0, 365),
+                    "delay_ms" => (0, 600_000),
+                    "show_ms" => (3000, 600_000),
+                    _ => continue,
+                };
+                self.int(field, &join(path, key), min, max);
+            }
+        }
+        policy::nudge_lenient(Some(value))
     }
 
     fn text(&mut self, value: &Value, path: &str) -> Vec<(String, String)> {
@@ -625,7 +656,7 @@ mod tests {
         assert_eq!(
             lines,
             vec![
-                "colour: unknown field; expected one of: shop, endpoint, locale, accent, position, frustrations, text, offers, signals",
+                "colour: unknown field; expected one of: shop, endpoint, locale, accent, position, frustrations, text, offers, signals, nudge, consent",
                 "offers[1].instalments: must be 2..=12, got 0",
                 "offers[2].id: missing; give every offer a short unique id like \"pay-in-3\"",
                 "offers[3].intervall: unknown field; expected one of: id, kind, answers, min_total, max_total, currency, instalments, interval",
@@ -662,6 +693,21 @@ mod tests {
         assert_eq!(problems(r#"{"text":{"nope":"x"}}"#), vec!["text.nope: unknown text key; see docs/CONTRACT.md for the keys"]);
         assert_eq!(problems("[1]"), vec!["(config): must be an object, got an array"]);
         assert_eq!(problems("{"), vec!["(config): not valid JSON at byte 1: expected a quoted key"]);
+    }
+
+    #[test]
+    fn nudge_and_consent_are_checked() {
+        assert_eq!(problems(r#"{"nudge":{"per_session":2,"quiet_days":30},"consent":"required"}"#), Vec::<String>::new());
+        assert_eq!(parse(r#"{"consent":"required"}"#).0.consent_required, true);
+        assert_eq!(parse(r#"{"nudge":false}"#).0.nudge.per_session, 0);
+        assert_eq!(
+            problems(r#"{"nudge":{"quiet_days":-1,"often":true},"consent":"maybe"}"#),
+            vec![
+                "nudge.often: unknown field; expected one of: per_session, quiet_days, delay_ms, show_ms",
+                "nudge.quiet_days: must be 0..=365, got -1",
+                "consent: expected one of: required, not_required, got \"maybe\"",
+            ]
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod json;
 pub mod money;
 pub mod offers;
 pub mod outbox;
+pub mod policy;
 pub mod signals;
 pub mod text;
 pub mod view;
