@@ -156,28 +156,35 @@ ensure_brotli() {
 # ---------------------------------------------------------------------------------------------
 # Subcommands
 
+# build_wasm NAME CARGO_FEATURE_ARGS...: one release wasm build, bound, optimised and minified into
+# www/dist/NAME.js and www/dist/NAME_bg.wasm.
+build_wasm() {
+  local name="$1"
+  shift
+  step "$name: cargo build (release, $WASM_TARGET, $*)"
+  cargo build --release --target "$WASM_TARGET" --lib --no-default-features "$@"
+  wasm-bindgen --target web --no-typescript --out-dir "$BINDGEN_OUT" --out-name "$name" \
+    "target/$WASM_TARGET/release/relief_widget.wasm"
+  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-reference-types \
+    "$BINDGEN_OUT/${name}_bg.wasm" -o "$DIST/${name}_bg.wasm"
+  # The glue stays an ES module: the loader import()s it.
+  node_modules/.bin/esbuild "$BINDGEN_OUT/$name.js" --minify --format=esm --target=es2020 \
+    --log-level=warning --outfile="$DIST/$name.js"
+}
+
 cmd_build() {
   ensure_wasm_target
   ensure_wasm_bindgen
   ensure_npm_deps
 
-  step "cargo build (release, $WASM_TARGET)"
-  cargo build --release --target "$WASM_TARGET" --lib
-
-  step "wasm-bindgen --target web"
-  rm -rf "$BINDGEN_OUT"
-  wasm-bindgen --target web --no-typescript --out-dir "$BINDGEN_OUT" --out-name relief_core \
-    "target/$WASM_TARGET/release/relief_widget.wasm"
-
-  step "wasm-opt -Oz, esbuild --minify -> www/dist/"
-  rm -rf "$DIST"
+  rm -rf "$BINDGEN_OUT" "$DIST"
   mkdir -p "$DIST"
-  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
-    --enable-sign-ext --enable-reference-types \
-    "$BINDGEN_OUT/relief_core_bg.wasm" -o "$DIST/relief_core_bg.wasm"
-  # The glue stays an ES module (the loader import()s it; it finds the wasm via import.meta.url).
-  node_modules/.bin/esbuild "$BINDGEN_OUT/relief_core.js" --minify --format=esm --target=es2020 \
-    --log-level=warning --outfile="$DIST/relief_core.js"
+  # Two wasm modules from one crate: relief_core (the dialog, loaded on a visitor's intent) and
+  # relief_signals (the frustration watcher, loaded when the browser is idle).
+  build_wasm relief_core --features widget
+  build_wasm relief_signals --features sentinel
+
   # The loader stays a classic script (no format change), for older browsers too.
   local version
   version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"

@@ -66,6 +66,13 @@ pub const EN: &[(&str, &str)] = &[
     ("done", "Done"),
 ];
 
+/// The nudge's words, apart from the rest so the small watcher carries only these.
+pub const NUDGE: [(&str, &str); 3] = [
+    ("nudge.text", "Something not working? We'd like to help."),
+    ("nudge.open", "Tell us"),
+    ("nudge.dismiss", "Not now"),
+];
+
 /// The built-in string for `key`, if there is one.
 pub fn builtin(key: &str) -> Option<&'static str> {
     EN.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
@@ -73,5 +80,5 @@ pub fn builtin(key: &str) -> Option<&'static str> {
 
 /// Whether `key` names a string the widget uses.
 pub fn is_key(key: &str) -> bool {
-    builtin(key).is_some()
+    builtin(key).is_some() || NUDGE.iter().any(|(k, _)| *k == key)
 }

@@ -40,10 +40,26 @@ impl Stage {
 }
 
 /// What opened the dialog.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Trigger {
     Launcher,
     Api,
+    /// A nudge the visitor accepted, raised by a frustration detector.
+    Signal { detector: String, reason: String },
+}
+
+impl Trigger {
+    /// How events name it: `"launcher"`, `"api"`, or `{ "detector": …, "reason": … }`.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Trigger::Launcher => Value::str("launcher"),
+            Trigger::Api => Value::str("api"),
+            Trigger::Signal { detector, reason } => Value::Obj(vec![
+                ("detector".into(), Value::str(detector.clone())),
+                ("reason".into(), Value::str(reason.clone())),
+            ]),
+        }
+    }
 }
 
 /// Something the visitor or the host page did.
@@ -85,6 +101,8 @@ pub struct Model {
     /// The last input was refused (empty text, unreachable contact).
     pub invalid: bool,
     pub contact: Option<String>,
+    /// What opened the dialog this time, as events carry it.
+    pub trigger: Value,
 }
 
 fn event(kind: &str, fields: Vec<(&str, Value)>) -> Value {
@@ -117,6 +135,7 @@ impl Model {
             shown: Vec::new(),
             invalid: false,
             contact: None,
+            trigger: Value::Null,
         }
     }
 
@@ -131,11 +150,8 @@ impl Model {
                     self.frustration = None;
                     self.shown.clear();
                     self.contact = None;
-                    let trigger = match trigger {
-                        Trigger::Launcher => "launcher",
-                        Trigger::Api => "api",
-                    };
-                    effects.push(Effect::Emit(event("open", vec![("trigger", Value::str(trigger))])));
+                    self.trigger = trigger.to_value();
+                    effects.push(Effect::Emit(event("open", vec![("trigger", self.trigger.clone())])));
                 }
             }
             Msg::Close => {
@@ -219,6 +235,8 @@ impl Model {
         if let Some(text) = text {
             fields.push(("text", Value::Str(text)));
         }
+        // The shop learns which moments hurt: the answer says what opened the dialog.
+        fields.push(("trigger", self.trigger.clone()));
         effects.push(Effect::Emit(event("answer", fields)));
         self.shown = offers::eligible(&self.config, &self.cart, frustration);
         if self.shown.is_empty() {
@@ -289,6 +307,19 @@ mod tests {
         assert_eq!(
             accept.to_json(),
             r#"{"type":"accept","frustration":"paying_all_at_once","offer":{"id":"pay","kind":"payment_terms","instalments":3,"answers":["paying_all_at_once"],"currency":"GBP","total":12900,"plan":[4300,4300,4300]}}"#
+        );
+    }
+
+    #[test]
+    fn the_answer_says_what_opened_the_dialog() {
+        let mut m = model(DEMO);
+        let signal = Trigger::Signal { detector: "rage_click".into(), reason: "rage_click: 4 clicks".into() };
+        m.update(Msg::Open(signal));
+        let effects = m.update(Msg::Choose(Frustration::Returns));
+        let Some(Effect::Emit(answer)) = effects.iter().find(|e| matches!(e, Effect::Emit(_))) else { panic!("no answer") };
+        assert_eq!(
+            answer.get("trigger").unwrap().to_json(),
+            r#"{"detector":"rage_click","reason":"rage_click: 4 clicks"}"#
         );
     }
 

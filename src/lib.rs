@@ -15,8 +15,11 @@ pub mod signals;
 pub mod text;
 pub mod view;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "widget"))]
 pub mod web;
+
+#[cfg(all(target_arch = "wasm32", feature = "sentinel"))]
+pub mod sentinel;
 
 /// The widget's version, as `ReliefWidget.version` reports it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -36,6 +36,9 @@
   var loading = null;
   var dead = false;
   var launcher = null;
+  let watcher = null;
+  let consent;
+  let items;
 
   const randomId = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => (256 + b).toString(16).slice(1)).join('');
 
@@ -68,7 +71,7 @@
 
   function run(name, arg) {
     try {
-      if (name === 'open') core.open_from(arg || 'api');
+      if (name === 'open') core.open_from(arg && arg.detector ? arg.detector : arg || 'api', arg && arg.reason);
       else if (name === 'close') core.close();
       else if (name === 'setCart') core.set_cart(JSON.stringify(arg === undefined ? null : arg));
     } catch (e) {
@@ -166,13 +169,32 @@
     emit('ready', { version: VERSION });
   }
 
+  /** Starts the frustration watcher; the launcher works without it, so its failures stay quiet. */
+  function watch(config) {
+    import(base + 'relief_signals.js').then((m) => m.default({ module_or_path: base + 'relief_signals_bg.wasm' }).then(() => {
+      m.watch(JSON.stringify(config), (detector, reason) => call('open', { detector, reason }));
+      watcher = m;
+      if (consent !== undefined) m.consent(consent);
+      if (items !== undefined) m.cart(items);
+    })).catch(() => {});
+  }
+
   var api = {
     _loader: true,
     version: VERSION,
     open: function () { call('open', 'api'); },
     close: function () { call('close'); },
     /** cart: { total, currency, items }, amounts in minor units (pence, cents). */
-    setCart: function (cart) { call('setCart', cart); }
+    setCart: function (cart) {
+      items = ((cart && cart.items) || []).reduce((n, item) => n + ((item && item.qty) || 1), 0);
+      if (watcher) watcher.cart(items);
+      call('setCart', cart);
+    },
+    /** For shops that need consent first (config `consent: "required"`): nothing is watched before this. */
+    consent: function (given) {
+      consent = !!given;
+      if (watcher) watcher.consent(consent);
+    }
   };
   w.ReliefWidget = api;
 
@@ -185,6 +207,7 @@
     try { undelivered = !!localStorage.getItem('relief:outbox'); } catch (e) { /* storage blocked */ }
     if (dataset.debug !== undefined) load();
     else if (undelivered) (w.requestIdleCallback || setTimeout)(load, { timeout: 3000 });
+    if (typeof config === 'object' && config.signals !== false) (w.requestIdleCallback || setTimeout)(() => watch(config), { timeout: 3000 });
   });
   if (queue.some((entry) => entry[0] === 'open')) load();
 })();

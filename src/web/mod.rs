@@ -251,11 +251,15 @@ pub fn open() {
     send(Msg::Open(Trigger::Api));
 }
 
-/// Opens the dialog for a click the loader took before the widget was there (`"launcher"`), or for
-/// the host page (`"api"`).
+/// Opens the dialog for a click the loader took before the widget was there (`"launcher"`), for the
+/// host page (`"api"`), or for a nudge the visitor accepted (a detector's key, with its `reason`).
 #[wasm_bindgen]
-pub fn open_from(trigger: &str) {
-    send(Msg::Open(if trigger == "launcher" { Trigger::Launcher } else { Trigger::Api }));
+pub fn open_from(trigger: &str, reason: Option<String>) {
+    send(Msg::Open(match (trigger, reason) {
+        ("launcher", _) => Trigger::Launcher,
+        (detector, Some(reason)) if detector != "api" => Trigger::Signal { detector: detector.to_string(), reason },
+        _ => Trigger::Api,
+    }));
 }
 
 /// Closes the dialog, as `ReliefWidget.close()`.
