@@ -192,6 +192,12 @@ cmd_build() {
     --define:RELIEF_VERSION="\"$version\"" \
     --log-level=warning --outfile="$DIST/relief.js"
 
+  # Wording for the visitor's language, fetched by the loader for anything but English.
+  if compgen -G "www/locales/*.json" >/dev/null; then
+    mkdir -p "$DIST/locales"
+    cp www/locales/*.json "$DIST/locales/"
+  fi
+
   say "built:"
   ls -l "$DIST" >&2
 }

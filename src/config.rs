@@ -135,8 +135,11 @@ pub struct Config {
     pub position: Position,
     /// The choices offered, in order; "something else" is always added last.
     pub frustrations: Vec<Frustration>,
-    /// The shop's own wording, by copy key.
-    pub text: Vec<(String, String)>,
+    /// The shop's own wording: by copy key for every language, or by language tag (`"de"`) for one.
+    /// A value is a string or plural forms (`{ "one": …, "other": … }`).
+    pub text: Vec<(String, Value)>,
+    /// The built-in wording of the visitor's language (`www/locales/`), given by the loader.
+    pub pack: Vec<(String, Value)>,
     pub offers: Vec<Offer>,
     /// When to ask on the widget's own: the frustration detectors' thresholds.
     pub signals: Thresholds,
@@ -156,6 +159,7 @@ impl Default for Config {
             position: Position::Right,
             frustrations: Frustration::ALL[..5].to_vec(),
             text: Vec::new(),
+            pack: Vec::new(),
             offers: Vec::new(),
             signals: Thresholds::default(),
             nudge: Nudge::default(),
@@ -167,10 +171,18 @@ impl Default for Config {
 impl Config {
     /// The visitor-facing string for `key`: the shop's wording if it has one, else the built-in.
     pub fn copy(&self, key: &str) -> &str {
-        self.text
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
+        self.copy_n(key, 0)
+    }
+
+    /// The string for `key` when it counts `n` things, in the visitor's language: the shop's wording for
+    /// this language, then the shop's wording for all, then the language pack, then English.
+    pub fn copy_n<'a>(&'a self, key: &str, n: i64) -> &'a str {
+        let lang = copy::language(&self.locale);
+        let find = |list: &'a [(String, Value)], key: &str| list.iter().find(|(k, _)| k == key).map(|(_, v)| v);
+        let own = find(&self.text, &lang).and_then(|per_lang| per_lang.get(key));
+        own.or_else(|| find(&self.text, key))
+            .or_else(|| find(&self.pack, key))
+            .and_then(|value| copy::plural_form(value, &lang, n))
             .or_else(|| copy::builtin(key))
             .unwrap_or("")
     }
@@ -419,7 +431,7 @@ impl Validator {
         policy::nudge_lenient(Some(value))
     }
 
-    fn text(&mut self, value: &Value, path: &str) -> Vec<(String, String)> {
+    fn text(&mut self, value: &Value, path: &str) -> Vec<(String, Value)> {
         let Value::Obj(members) = value else {
             self.problem(path, ["must be an object, got ", value.type_name()].concat());
             return Vec::new();
@@ -427,13 +439,34 @@ impl Validator {
         let mut out = Vec::new();
         for (key, item) in members {
             let item_path = join(path, key);
-            if !copy::is_key(key) {
-                self.problem(&item_path, "unknown text key; see docs/CONTRACT.md for the keys");
-            } else if let Some(s) = self.string(item, &item_path) {
-                out.push((key.clone(), s));
+            if copy::is_key(key) {
+                if let Some(v) = self.wording(item, &item_path) {
+                    out.push((key.clone(), v));
+                }
+            } else if copy::is_language(key) && matches!(item, Value::Obj(_)) {
+                let per_lang = self.text(item, &item_path).into_iter().filter(|(k, _)| copy::is_key(k)).collect();
+                out.push((key.to_ascii_lowercase(), Value::Obj(per_lang)));
+            } else {
+                self.problem(&item_path, "unknown text key; the keys are in src/copy.rs, or a language like \"de\" holding them");
             }
         }
         out
+    }
+
+    /// A string, or plural forms with at least `other`.
+    fn wording(&mut self, value: &Value, path: &str) -> Option<Value> {
+        if let Value::Obj(forms) = value {
+            const FORMS: &[&str] = &["zero", "one", "two", "few", "many", "other"];
+            let before = self.problems.len();
+            for (form, text) in self.members(value, path, &[FORMS]) {
+                self.string(text, &join(path, form));
+            }
+            if !forms.iter().any(|(k, _)| k == "other") {
+                self.problem(path, "plural forms need at least \"other\"");
+            }
+            return (self.problems.len() == before).then(|| value.clone());
+        }
+        self.string(value, path).map(Value::Str)
     }
 
     fn offers(&mut self, value: &Value, path: &str) -> Vec<Offer> {
@@ -690,9 +723,34 @@ mod tests {
             1
         );
         assert_eq!(problems(r#"{"frustrations":["returns","returns","bored"]}"#).len(), 2);
-        assert_eq!(problems(r#"{"text":{"nope":"x"}}"#), vec!["text.nope: unknown text key; see docs/CONTRACT.md for the keys"]);
+        assert_eq!(problems(r#"{"text":{"nope":"x"}}"#), vec!["text.nope: unknown text key; the keys are in src/copy.rs, or a language like \"de\" holding them"]);
         assert_eq!(problems("[1]"), vec!["(config): must be an object, got an array"]);
         assert_eq!(problems("{"), vec!["(config): not valid JSON at byte 1: expected a quoted key"]);
+    }
+
+    #[test]
+    fn wording_by_language_and_by_number() {
+        let (mut config, found) = parse(
+            r#"{"locale":"ar","text":{"launcher":"Help?","de":{"launcher":"Hilfe?"},
+                "ar":{"offer.payment_terms":{"two":"دفعتان","few":"{n} دفعات","other":"{n} دفعة"}}}}"#,
+        );
+        assert_eq!(found, vec![]);
+        assert_eq!(config.copy("launcher"), "Help?", "no Arabic launcher: the shop's wording for all");
+        assert_eq!(config.copy_n("offer.payment_terms", 2), "دفعتان");
+        assert_eq!(config.copy_n("offer.payment_terms", 3), "{n} دفعات");
+        assert_eq!(config.copy_n("offer.payment_terms", 12), "{n} دفعة");
+        config.locale = "de-AT".into();
+        assert_eq!(config.copy("launcher"), "Hilfe?");
+        config.pack = vec![("close".into(), Value::str("Schließen"))];
+        assert_eq!(config.copy("close"), "Schließen", "the language pack before English");
+        assert_eq!(config.copy("done"), "Done", "English when the pack lacks a key");
+        assert_eq!(
+            problems(r#"{"text":{"launcher":{"one":"x"},"fr":{"nope":"y"}}}"#),
+            vec![
+                "text.launcher: plural forms need at least \"other\"",
+                "text.fr.nope: unknown text key; the keys are in src/copy.rs, or a language like \"de\" holding them",
+            ]
+        );
     }
 
     #[test]

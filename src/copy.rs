@@ -73,6 +73,44 @@ pub const NUDGE: [(&str, &str); 3] = [
     ("nudge.dismiss", "Not now"),
 ];
 
+/// The language subtag of a locale: `"pt-BR"` → `"pt"`.
+pub fn language(locale: &str) -> String {
+    locale.split(['-', '_']).next().unwrap_or("").to_ascii_lowercase()
+}
+
+/// Whether `tag` looks like a language tag a shop may key its wording by (`"de"`, `"fr-CA"`).
+pub fn is_language(tag: &str) -> bool {
+    let lang = tag.split('-').next().unwrap_or("");
+    (2..=3).contains(&lang.len()) && lang.bytes().all(|b| b.is_ascii_alphabetic()) && tag.len() <= 12
+}
+
+/// The CLDR plural category of the whole number `n` in `lang`, for the languages the widget speaks.
+pub fn plural(lang: &str, n: i64) -> &'static str {
+    let n = n.unsigned_abs();
+    match lang {
+        "ar" => match (n, n % 100) {
+            (0, _) => "zero",
+            (1, _) => "one",
+            (2, _) => "two",
+            (_, 3..=10) => "few",
+            (_, 11..=99) => "many",
+            _ => "other",
+        },
+        "fr" | "pt" if n <= 1 => "one",
+        "fr" | "pt" => "other",
+        _ if n == 1 => "one",
+        _ => "other",
+    }
+}
+
+/// The form of `value` (a string, or plural forms) for `n` things in `lang`.
+pub fn plural_form<'a>(value: &'a crate::json::Value, lang: &str, n: i64) -> Option<&'a str> {
+    match value {
+        crate::json::Value::Str(s) => Some(s),
+        forms => forms.get(plural(lang, n)).or_else(|| forms.get("other")).and_then(crate::json::Value::as_str),
+    }
+}
+
 /// The built-in string for `key`, if there is one.
 pub fn builtin(key: &str) -> Option<&'static str> {
     EN.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
@@ -81,4 +119,24 @@ pub fn builtin(key: &str) -> Option<&'static str> {
 /// Whether `key` names a string the widget uses.
 pub fn is_key(key: &str) -> bool {
     builtin(key).is_some() || NUDGE.iter().any(|(k, _)| *k == key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plural_categories() {
+        let forms = |lang: &str| [0, 1, 2, 3, 11, 12, 100, 103].map(|n| plural(lang, n));
+        assert_eq!(forms("en"), ["other", "one", "other", "other", "other", "other", "other", "other"]);
+        assert_eq!(forms("fr"), ["one", "one", "other", "other", "other", "other", "other", "other"]);
+        assert_eq!(forms("ar"), ["zero", "one", "two", "few", "many", "many", "other", "few"]);
+    }
+
+    #[test]
+    fn languages() {
+        assert_eq!(language("pt-BR"), "pt");
+        assert_eq!(language("DE_at"), "de");
+        assert!(is_language("fr-CA") && is_language("de") && !is_language("launcher") && !is_language("x"));
+    }
 }

@@ -381,17 +381,21 @@ fn observe() -> Option<(MutationObserver, Closure<dyn FnMut()>)> {
 }
 
 /// Starts watching. `config_json` is the shop's config (read leniently: the widget reports its
-/// problems); `open(detector, reason)` is the loader's way to open the dialog for a nudge.
+/// problems), `pack_json` the visitor's language pack; `open(detector, reason)` is the loader's way to
+/// open the dialog for a nudge.
 #[wasm_bindgen]
-pub fn watch(config_json: &str, open: js_sys::Function) {
+pub fn watch(config_json: &str, pack_json: Option<String>, open: js_sys::Function) {
     if WATCH.with_borrow(Option::is_some) {
         return;
     }
     let config = json::parse(config_json).unwrap_or(Value::Null);
     let thresholds = signals::thresholds_from_value(config.get("signals").unwrap_or(&Value::Bool(true)), "signals", &mut Vec::new());
+    let pack = pack_json.as_deref().and_then(|p| json::parse(p).ok()).unwrap_or(Value::Null);
+    let lang = crate::copy::language(config.get("locale").and_then(Value::as_str).unwrap_or(""));
+    let own = config.get("text");
     let text = |(key, builtin): (&str, &str)| {
-        let own = config.get("text").and_then(|t| t.get(key)).and_then(Value::as_str);
-        own.unwrap_or(builtin).to_string()
+        let found = own.and_then(|t| t.get(&lang)).and_then(|t| t.get(key)).or_else(|| own.and_then(|t| t.get(key))).or_else(|| pack.get(key));
+        found.and_then(Value::as_str).unwrap_or(builtin).to_string()
     };
     let watch = Watch {
         detectors: Detectors::new(thresholds),

@@ -162,13 +162,14 @@ pub fn describe(model: &Model, index: usize) -> (Text, Text) {
         (Kind::PaymentTerms { instalments, interval }, Terms::Plan(plan)) => {
             let interval = copy(&["interval.", interval.key()].concat());
             let n = num(*instalments);
-            let title = fill(copy("offer.payment_terms"), &[("n", n.clone()), ("interval", Piece::Plain(interval.into()))]);
+            let count = i64::from(*instalments);
+            let title = fill(config.copy_n("offer.payment_terms", count), &[("n", n.clone()), ("interval", Piece::Plain(interval.into()))]);
             let last = *plan.last().unwrap_or(&0);
             let detail = if plan[0] == last {
-                fill(copy("offer.payment_terms.even"), &[("n", n), ("amount", Piece::Money(last))])
+                fill(config.copy_n("offer.payment_terms.even", count), &[("n", n), ("amount", Piece::Money(last))])
             } else {
                 let vars = [("first", Piece::Money(plan[0])), ("more", num(plan.len() - 1)), ("amount", Piece::Money(last))];
-                fill(copy("offer.payment_terms.uneven"), &vars)
+                fill(config.copy_n("offer.payment_terms.uneven", plan.len() as i64 - 1), &vars)
             };
             (title, detail)
         }

@@ -221,16 +221,20 @@ fn install_panic_hook() {
     std::panic::set_hook(Box::new(|_| report_panic()));
 }
 
-/// Builds the widget from config JSON text. Config problems are logged and reported as `relief:error`;
-/// the widget still starts with what is valid.
+/// Builds the widget from config JSON text and the visitor's language pack (`www/locales/xx.json`, none
+/// for English). Config problems are logged and reported as `relief:error`; the widget still starts with
+/// what is valid.
 #[wasm_bindgen]
-pub fn mount(config_json: &str) -> Result<(), JsError> {
+pub fn mount(config_json: &str, pack_json: Option<String>) -> Result<(), JsError> {
     install_panic_hook();
     if BROKEN.get() || APP.with_borrow(Option::is_some) {
         return Ok(());
     }
     let page = window().location().pathname().unwrap_or_default();
-    let (config, problems) = config::parse(config_json);
+    let (mut config, problems) = config::parse(config_json);
+    if let Some(Ok(Value::Obj(pack))) = pack_json.as_deref().map(json::parse) {
+        config.pack = pack;
+    }
     if !problems.is_empty() {
         report_problems(&problems, &page);
     }
