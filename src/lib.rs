@@ -13,6 +13,7 @@ pub mod outbox;
 pub mod policy;
 pub mod signals;
 pub mod text;
+pub mod understand;
 pub mod view;
 
 #[cfg(all(target_arch = "wasm32", feature = "widget"))]

@@ -4,6 +4,8 @@
 //! relief check CONFIG.json     every problem in a config, with its field path; exit 1 on any
 //! relief bench                 the native benchmark tables (./build.sh bench prints them)
 //! relief signals TRACE.jsonl [CONFIG.json]   the frustration triggers a recorded trace raises
+//! relief classify              one sentence a line on stdin: category, confidence, redacted text
+//! relief train TRAIN.tsv       the text-understanding model for labelled sentences, on stdout
 //! ```
 
 use std::process::ExitCode;
@@ -13,7 +15,9 @@ const USAGE: &str = "usage: relief <command> [args]
   check CONFIG.json   report every problem in a widget config, with its field path
   bench               print the native benchmark tables
   signals TRACE.jsonl [CONFIG.json]
-                      print the frustration triggers a trace raises: time, detector, reason";
+                      print the frustration triggers a trace raises: time, detector, reason
+  classify            read one sentence a line from stdin, print category<TAB>confidence<TAB>redacted text
+  train TRAIN.tsv     print the text-understanding model trained on lang<TAB>category<TAB>sentence lines";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -21,6 +25,8 @@ fn main() -> ExitCode {
         Some("check") => check(&args[1..]),
         Some("bench") => bench(),
         Some("signals") => signals(&args[1..]),
+        Some("classify") => classify(),
+        Some("train") => train(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -57,6 +63,7 @@ fn check(args: &[String]) -> Result<ExitCode, String> {
 fn bench() -> Result<ExitCode, String> {
     // Each capability adds its table here.
     signals_table()?;
+    understand_table()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -139,3 +146,94 @@ fn signals_table() -> Result<(), String> {
     println!("feeding the detectors: {per_event} ns an event ({} events x {rounds})\n", events);
     Ok(())
 }
+
+fn classify() -> Result<ExitCode, String> {
+    use relief_widget::{text, understand};
+    use std::io::{BufRead, Write};
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for line in std::io::stdin().lock().lines() {
+        let line = line.map_err(|e| format!("stdin: {e}"))?;
+        let guess = understand::understand(&line, "");
+        writeln!(out, "{}\t{}\t{}", guess.category.key(), guess.confidence, text::redact(&line))
+            .map_err(|e| format!("stdout: {e}"))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn train(args: &[String]) -> Result<ExitCode, String> {
+    use relief_widget::understand::train;
+    let (path, text) = read(args.first())?;
+    let examples = train::examples(&text).map_err(|e| format!("{path}: {e}"))?;
+    print!("{}", train::train(&examples));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Accuracy of text understanding per language on the held-out and training splits, how often the
+/// widget would ask instead of guessing, and what the model blob weighs.
+fn understand_table() -> Result<(), String> {
+    use relief_widget::understand::{self, train, ASK_BELOW};
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+    let load = |name: &str| -> Result<Vec<train::Example>, String> {
+        let path = format!("{dir}/{name}");
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+        train::examples(&text).map_err(|e| format!("{path}: {e}"))
+    };
+    let (test, trained) = (load("test.tsv")?, load("train.tsv")?);
+    let percent = |part: usize, whole: usize| if whole == 0 { "-".to_string() } else { format!("{:.1}%", 100.0 * part as f64 / whole as f64) };
+    // Per split: sentences, right, confident (>= ASK_BELOW), right among the confident.
+    let score = |examples: &[&train::Example]| {
+        let mut n = [0usize; 4];
+        for e in examples {
+            let g = understand::understand(&e.text, &e.lang);
+            let (right, sure) = (g.category == e.category, g.confidence >= ASK_BELOW);
+            for (slot, hit) in n.iter_mut().zip([true, right, sure, right && sure]) {
+                *slot += usize::from(hit);
+            }
+        }
+        n
+    };
+    let mut langs: Vec<&str> = test.iter().map(|e| e.lang.as_str()).collect();
+    langs.sort_unstable();
+    langs.dedup();
+    println!("understand: on-device text understanding, held-out tests/data/test.tsv vs tests/data/train.tsv");
+    println!("{:<5} {:>5} {:>9} {:>9} {:>7} {:>9}   {:>5} {:>9}", "lang", "test", "accuracy", "confident", "", "when sure", "train", "accuracy");
+    for lang in langs.iter().copied().map(Some).chain([None]) {
+        fn pick<'a>(set: &'a [train::Example], lang: Option<&str>) -> Vec<&'a train::Example> {
+            set.iter().filter(|e| lang.is_none_or(|l| e.lang == l)).collect()
+        }
+        let (t, r) = (score(&pick(&test, lang)), score(&pick(&trained, lang)));
+        println!(
+            "{:<5} {:>5} {:>9} {:>9} {:>7} {:>9}   {:>5} {:>9}",
+            lang.unwrap_or("all"),
+            t[0],
+            percent(t[1], t[0]),
+            percent(t[2], t[0]),
+            "",
+            percent(t[3], t[2]),
+            r[0],
+            percent(r[1], r[0])
+        );
+    }
+    println!("(confident: confidence >= {ASK_BELOW}, below it the widget asks the visitor to pick; when sure: accuracy among the confident)");
+
+    let model = include_str!("../understand/model.txt");
+    let brotli = std::process::Command::new("brotli")
+        .args(["-q", "11", "-c"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child.stdin.take().expect("unreachable: stdin is piped").write_all(model.as_bytes())?;
+            Ok(child.wait_with_output()?.stdout.len())
+        })
+        .map_or_else(|_| "n/a (no brotli CLI)".to_string(), |n| format!("{n} B"));
+    println!("model blob src/understand/model.txt: {} B raw, {brotli} brotli -q 11", model.len());
+    println!("classify code: about {CLASSIFY_CODE_BROTLI} B brotli (measured once, see docs/CONTRACT.md, Text understanding)\n");
+    Ok(())
+}
+
+/// The classifier's own code in a release wasm, brotli -q 11: a cdylib exporting only
+/// `understand`, built with and without the model text (docs/CONTRACT.md says how).
+const CLASSIFY_CODE_BROTLI: usize = 0;
