@@ -22,8 +22,9 @@
     // Black or white text on the shop's accent, whichever reads better: LCH lightness 50 is where the two
     // contrasts cross, so the text always reaches at least 4.5:1.
     '@supports (color:lch(from red l c h)){.wrap{--on-a:lch(from var(--a) calc((50 - l) * 1000) 0 0)}}' +
-    '.wrap>*{pointer-events:auto}.wrap.left,.wrap[dir=rtl]{right:auto;left:20px;align-items:flex-start}' +
-    '.wrap.left[dir=rtl]{left:auto;right:20px;align-items:flex-end}' +
+    // Mirrored for right-to-left: the launcher keeps to the end of the line, whichever side that is.
+    '.wrap>*{pointer-events:auto}.wrap.left{align-items:flex-start}.wrap.left,.wrap[dir=rtl]{right:auto;left:20px}' +
+    '.wrap.left[dir=rtl]{left:auto;right:20px}' +
     '@media (prefers-color-scheme:dark){.wrap{--fg:#edf1ef}}' +
     'button{font:inherit;color:inherit;cursor:pointer;margin:0}:focus-visible{outline:3px solid var(--fg);outline-offset:2px}' +
     '.launcher{border:0;border-radius:999px;padding:12px 20px;min-height:48px;background:var(--a);color:var(--on-a);' +
