@@ -228,7 +228,7 @@ pub fn from_value(value: &Value) -> (Config, Vec<Problem>) {
 }
 
 const TOP_FIELDS: &[&str] =
-    &["shop", "endpoint", "locale", "accent", "position", "frustrations", "text", "offers", "signals", "nudge", "consent"];
+    &["shop", "endpoint", "locale", "accent", "position", "theme", "radius", "font", "frustrations", "text", "offers", "signals", "nudge", "consent"];
 const OFFER_FIELDS: &[&str] = &["id", "kind", "answers", "min_total", "max_total", "currency"];
 const KINDS: &[(&str, &[&str])] = &[
     ("payment_terms", &["instalments", "interval"]),
@@ -403,6 +403,21 @@ impl Validator {
                 "offers" => config.offers = self.offers(field, path),
                 "signals" => config.signals = signals::thresholds_from_value(field, path, &mut self.problems),
                 "nudge" => config.nudge = self.nudge(field, path),
+                // Read by the loader, which draws the shell; checked here so mistakes are reported.
+                "theme" => {
+                    self.choice(field, path, &[("auto", ()), ("light", ()), ("dark", ())]);
+                }
+                "radius" => {
+                    self.int(field, path, 0, 28);
+                }
+                "font" => {
+                    if let Some(font) = self.string(field, path) {
+                        let safe = font.len() <= 200 && font.bytes().all(|b| b.is_ascii_alphanumeric() || b" ,'\"-".contains(&b));
+                        if !safe {
+                            self.problem(path, "must be a font list like \"Georgia, serif\" (letters, digits, spaces, commas, quotes, hyphens)");
+                        }
+                    }
+                }
                 "consent" => {
                     let options = [("required", true), ("not_required", false)];
                     config.consent_required = self.choice(field, path, &options).unwrap_or(false);
@@ -689,7 +704,7 @@ mod tests {
         assert_eq!(
             lines,
             vec![
-                "colour: unknown field; expected one of: shop, endpoint, locale, accent, position, frustrations, text, offers, signals, nudge, consent",
+                "colour: unknown field; expected one of: shop, endpoint, locale, accent, position, theme, radius, font, frustrations, text, offers, signals, nudge, consent",
                 "offers[1].instalments: must be 2..=12, got 0",
                 "offers[2].id: missing; give every offer a short unique id like \"pay-in-3\"",
                 "offers[3].intervall: unknown field; expected one of: id, kind, answers, min_total, max_total, currency, instalments, interval",
@@ -749,6 +764,19 @@ mod tests {
             vec![
                 "text.launcher: plural forms need at least \"other\"",
                 "text.fr.nope: unknown text key; the keys are in src/copy.rs, or a language like \"de\" holding them",
+            ]
+        );
+    }
+
+    #[test]
+    fn theme_radius_and_font_are_checked() {
+        assert_eq!(problems(r#"{"theme":"dark","radius":8,"font":"Georgia, 'Times New Roman', serif"}"#), Vec::<String>::new());
+        assert_eq!(
+            problems(r#"{"theme":"neon","radius":99,"font":"x;}body{display:none"}"#),
+            vec![
+                "theme: expected one of: auto, light, dark, got \"neon\"",
+                "radius: must be 0..=28, got 99",
+                "font: must be a font list like \"Georgia, serif\" (letters, digits, spaces, commas, quotes, hyphens)",
             ]
         );
     }

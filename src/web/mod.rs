@@ -194,11 +194,17 @@ fn listen(ui: &Ui) -> Vec<EventListener> {
     vec![
         EventListener::new_with_options(&root, "click", prevent, on_action),
         EventListener::new_with_options(&root, "submit", prevent, on_action),
-        EventListener::new(&root, "keydown", |event| {
-            if let Some(key) = event.dyn_ref::<KeyboardEvent>().map(KeyboardEvent::key) {
-                if key == "Escape" {
-                    send(Msg::Close);
+        EventListener::new_with_options(&root, "keydown", prevent, |event| {
+            let Some(key) = event.dyn_ref::<KeyboardEvent>() else { return };
+            match key.key().as_str() {
+                "Escape" => send(Msg::Close),
+                "Tab" => {
+                    let wrap = APP.with_borrow(|app| app.as_ref().and_then(|app| app.ui.wrap_focus(key.shift_key())));
+                    if wrap == Some(true) {
+                        event.prevent_default();
+                    }
                 }
+                _ => {}
             }
         }),
     ]

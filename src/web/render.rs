@@ -64,6 +64,8 @@ impl Ui {
         let panel = el(doc, "div", "panel")?;
         panel.set_attribute("role", "dialog")?;
         panel.set_attribute("aria-labelledby", "rw-heading")?;
+        // Focus stays inside while it is open (Tab wraps around), as in any modal dialog.
+        panel.set_attribute("aria-modal", "true")?;
         panel.set_attribute("hidden", "")?;
         let head = el(doc, "div", "head")?;
         let heading = html(el(doc, "h2", "")?)?;
@@ -76,6 +78,8 @@ impl Ui {
         head.append_child(&heading)?;
         head.append_child(&close)?;
         let body = el(doc, "div", "body")?;
+        // A screen reader hears the acknowledgement and the offers as they appear.
+        body.set_attribute("aria-live", "polite")?;
         panel.append_child(&head)?;
         panel.append_child(&body)?;
 
@@ -148,6 +152,24 @@ impl Ui {
             let _ = target.unwrap_or_else(|| self.heading.clone()).focus();
         }
         Ok(())
+    }
+
+    /// Tab on the dialog's last control goes to its first (Shift+Tab the other way round). Returns
+    /// whether it moved focus, so the browser's own move is cancelled.
+    pub fn wrap_focus(&self, backwards: bool) -> Option<bool> {
+        if self.panel.has_attribute("hidden") {
+            return Some(false);
+        }
+        let all = self.panel.query_selector_all("button,input,textarea,a[href]").ok()?;
+        let at = |i: u32| all.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok());
+        let (first, last) = (at(0)?, at(all.length().checked_sub(1)?)?);
+        let active = self.root.active_element();
+        let (edge, target) = if backwards { (&first, &last) } else { (&last, &first) };
+        let leaving = active.as_ref().is_none_or(|a| a.is_same_node(Some(edge)) || !self.panel.contains(Some(a)));
+        if leaving {
+            let _ = target.focus();
+        }
+        Some(leaving)
     }
 
     fn first(&self, selector: &str) -> Option<HtmlElement> {
