@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  REPO, TEST_TIMEOUT, addToBasket, assertNoPageErrors, axeSource, dialog, openShop, openWidget, setUp,
+  REPO, TEST_TIMEOUT, addToBasket, assertNoPageErrors, axe, axeSource, dialog, openShop, openWidget, setUp,
 } from './helpers.mjs';
 
 const SCREENS = [
@@ -30,19 +30,6 @@ async function settle(page) {
       .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime))
       .map((a) => a.finished.catch(() => {})));
     await frame();
-  });
-}
-
-async function axe(page, source) {
-  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ content: source });
-  return page.evaluate(async () => {
-    const result = await window.axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })),
-    }));
   });
 }
 

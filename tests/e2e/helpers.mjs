@@ -164,3 +164,17 @@ export function assertNoPageErrors(assert, page) {
 export async function axeSource() {
   return readFile(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 }
+
+/** axe-core's violations on the page (with the widget's shadow root), as plain data. */
+export async function axe(page, source) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ content: source });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => ({ target: n.target, summary: n.failureSummary })),
+    }));
+  });
+}
