@@ -180,10 +180,12 @@ cmd_build() {
 
   rm -rf "$BINDGEN_OUT" "$DIST"
   mkdir -p "$DIST"
-  # Two wasm modules from one crate: relief_core (the dialog, loaded on a visitor's intent) and
-  # relief_signals (the frustration watcher, loaded when the browser is idle).
+  # Three wasm modules from one crate: relief_core (the dialog, loaded on a visitor's intent),
+  # relief_signals (the frustration watcher, loaded when the browser is idle) and relief_understand
+  # (read what a visitor wrote, loaded when they write).
   build_wasm relief_core --features widget
   build_wasm relief_signals --features sentinel
+  build_wasm relief_understand --features understand
 
   # The loader stays a classic script (no format change), for older browsers too.
   local version

@@ -16,6 +16,10 @@ pub enum Stage {
     Asking,
     /// "Something else": the visitor writes it in their own words.
     Listening,
+    /// Reading what they wrote, on the device.
+    Understanding,
+    /// Not sure what they meant: asking them to pick the closest answer.
+    Clarifying,
     /// Acknowledgement and the relief on offer.
     Offering,
     /// The callback offer was chosen; asking how to reach the visitor. Holds the offer index.
@@ -31,6 +35,8 @@ impl Stage {
             Stage::Closed => "closed",
             Stage::Asking => "asking",
             Stage::Listening => "listening",
+            Stage::Understanding => "understanding",
+            Stage::Clarifying => "clarifying",
             Stage::Offering => "offering",
             Stage::Contact(_) => "contact",
             Stage::Accepted(_) => "accepted",
@@ -73,6 +79,10 @@ pub enum Msg {
     Accept(usize),
     Decline,
     SubmitContact(String),
+    /// What the text understanding made of their words: a category key and a confidence (0..=100).
+    Understood { category: String, confidence: u8 },
+    /// The text understanding could not run; the words are kept as they are.
+    NotUnderstood,
     Done,
     SetCart(Cart),
 }
@@ -86,6 +96,8 @@ pub enum Effect {
     RestoreFocus,
     /// Tell the host page (and the outbox): an object with `type` and the event's fields.
     Emit(Value),
+    /// Read this (already redacted) text on the device and answer with `Understood` or `NotUnderstood`.
+    Understand(String),
 }
 
 /// Everything the widget knows about this visit.
@@ -103,6 +115,10 @@ pub struct Model {
     pub contact: Option<String>,
     /// What opened the dialog this time, as events carry it.
     pub trigger: Value,
+    /// The visitor's own words (redacted) while they are being understood or clarified.
+    pub draft: Option<String>,
+    /// What the text understanding made of them: category key and confidence.
+    pub guess: Option<(String, u8)>,
 }
 
 fn event(kind: &str, fields: Vec<(&str, Value)>) -> Value {
@@ -124,6 +140,16 @@ pub fn is_reachable(contact: &str) -> bool {
     (7..=15).contains(&digits) && contact.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
 }
 
+/// The shop's frustration that a text-understanding category stands for, if the shop asks about it.
+fn understood_as(config: &Config, category: &str) -> Option<Frustration> {
+    let frustration = match category {
+        "site_problem" => Frustration::Confusing,
+        "other" => return Some(Frustration::Other),
+        key => Frustration::from_key(key)?,
+    };
+    config.frustrations.contains(&frustration).then_some(frustration)
+}
+
 impl Model {
     pub fn new(config: Config, page: impl Into<String>) -> Model {
         Model {
@@ -136,6 +162,8 @@ impl Model {
             invalid: false,
             contact: None,
             trigger: Value::Null,
+            draft: None,
+            guess: None,
         }
     }
 
@@ -155,7 +183,7 @@ impl Model {
                 }
             }
             Msg::Close => {
-                if matches!(self.stage, Stage::Asking | Stage::Listening | Stage::Offering | Stage::Contact(_)) {
+                if matches!(self.stage, Stage::Asking | Stage::Listening | Stage::Understanding | Stage::Clarifying | Stage::Offering | Stage::Contact(_)) {
                     let stage = Value::str(self.stage.key());
                     effects.push(Effect::Emit(event("dismiss", vec![("stage", stage), ("reason", Value::str("closed"))])));
                 }
@@ -181,8 +209,30 @@ impl Model {
                     self.invalid = true;
                 } else {
                     let redacted = text::redact(&text.chars().take(1000).collect::<String>());
-                    self.answer(Frustration::Other, Some(redacted), &mut effects);
+                    self.draft = Some(redacted.clone());
+                    self.stage = Stage::Understanding;
+                    effects.push(Effect::Understand(redacted));
                 }
+            }
+            Msg::Understood { category, confidence } if self.stage == Stage::Understanding => {
+                let frustration = understood_as(&self.config, &category);
+                self.guess = Some((category, confidence));
+                match frustration {
+                    Some(f) if confidence >= crate::understand::ASK_BELOW => {
+                        let text = self.draft.take();
+                        self.answer(f, text, &mut effects);
+                    }
+                    // Rather than guess, ask: the visitor knows what they meant.
+                    _ => self.stage = Stage::Clarifying,
+                }
+            }
+            Msg::NotUnderstood if self.stage == Stage::Understanding => {
+                let text = self.draft.take();
+                self.answer(Frustration::Other, text, &mut effects);
+            }
+            Msg::Choose(frustration) if self.stage == Stage::Clarifying => {
+                let text = self.draft.take();
+                self.answer(frustration, text, &mut effects);
             }
             Msg::Back => match self.stage {
                 Stage::Listening => self.stage = Stage::Asking,
@@ -234,6 +284,10 @@ impl Model {
         let mut fields = vec![("frustration", key.clone())];
         if let Some(text) = text {
             fields.push(("text", Value::Str(text)));
+        }
+        if let Some((category, confidence)) = self.guess.take() {
+            fields.push(("category", Value::Str(category)));
+            fields.push(("confidence", Value::int(i64::from(confidence))));
         }
         // The shop learns which moments hurt: the answer says what opened the dialog.
         fields.push(("trigger", self.trigger.clone()));
@@ -338,9 +392,45 @@ mod tests {
         assert_eq!(m.update(Msg::Send("   ".into())), vec![Effect::Render]);
         assert!(m.invalid);
         let effects = m.update(Msg::Send("write to jo@example.com".into()));
+        assert!(effects.contains(&Effect::Understand("write to [email]".into())), "only redacted text is read: {effects:?}");
+        assert_eq!(m.stage, Stage::Understanding);
+        let effects = m.update(Msg::NotUnderstood);
         let answer = effects.iter().find_map(|e| if let Effect::Emit(v) = e { Some(v.clone()) } else { None }).unwrap();
         assert_eq!(answer.get("text").unwrap().as_str(), Some("write to [email]"));
+        assert_eq!(answer.get("frustration").unwrap().as_str(), Some("other"));
         assert_eq!(m.stage, Stage::Thanks);
+    }
+
+    fn emitted(effects: &[Effect]) -> Vec<Value> {
+        effects.iter().filter_map(|e| if let Effect::Emit(v) = e { Some(v.clone()) } else { None }).collect()
+    }
+
+    #[test]
+    fn understood_words_pick_the_relief_and_doubtful_ones_are_asked_about() {
+        let mut m = model(DEMO);
+        check(&mut m, vec![Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::Other), Msg::Send("too much at once".into())]);
+        let effects = m.update(Msg::Understood { category: "paying_all_at_once".into(), confidence: 83 });
+        let events = emitted(&effects);
+        assert_eq!(events[0].get("frustration").unwrap().as_str(), Some("paying_all_at_once"));
+        assert_eq!(events[0].get("category").unwrap().as_str(), Some("paying_all_at_once"));
+        assert_eq!(events[0].get("confidence").unwrap().as_i64(), Some(83));
+        assert_eq!(events[0].get("text").unwrap().as_str(), Some("too much at once"));
+        assert_eq!(m.stage, Stage::Offering);
+
+        let mut m = model(DEMO);
+        check(&mut m, vec![Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::Other), Msg::Send("hmm".into())]);
+        assert!(emitted(&m.update(Msg::Understood { category: "returns".into(), confidence: 31 })).is_empty());
+        assert_eq!(m.stage, Stage::Clarifying);
+        let events = emitted(&m.update(Msg::Choose(Frustration::PayingAllAtOnce)));
+        assert_eq!(events[0].get("frustration").unwrap().as_str(), Some("paying_all_at_once"));
+        assert_eq!(events[0].get("category").unwrap().as_str(), Some("returns"), "the shop still learns the guess");
+        assert_eq!(m.stage, Stage::Offering);
+
+        // A category the shop does not ask about is asked about rather than forced.
+        let mut m = model(DEMO);
+        check(&mut m, vec![Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::Other), Msg::Send("sizes run small".into())]);
+        m.update(Msg::Understood { category: "sizing".into(), confidence: 95 });
+        assert_eq!(m.stage, Stage::Clarifying);
     }
 
     #[test]

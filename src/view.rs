@@ -262,6 +262,15 @@ pub fn screen(model: &Model) -> Screen {
             };
             Some(dialog(plain(copy("title")), vec![Block::Form(field)], Focus::Field))
         }
+        Stage::Understanding => {
+            Some(dialog(plain(copy("title")), vec![Block::Para(plain(copy("understanding")))], Focus::Heading))
+        }
+        Stage::Clarifying => {
+            let choices = config.frustrations.iter().map(|&f| button(config, &["frustration.", f.key()].concat(), Action::Choose(f), false));
+            let none = button(config, "clarify.none", Action::Choose(Frustration::Other), false);
+            let blocks = vec![Block::Choices(choices.chain([none]).collect())];
+            Some(dialog(plain(copy("clarify.title")), blocks, Focus::FirstButton))
+        }
         Stage::Offering => {
             let frustration = model.frustration.unwrap_or(Frustration::Other);
             let mut blocks = vec![Block::Para(plain(copy("offers.intro")))];

@@ -74,7 +74,7 @@ mod gloo_events_guard {
 #[wasm_bindgen_test]
 fn a_visitor_answers_accepts_and_the_host_hears_it() {
     let (seen, _guards) = record(&["open", "answer", "offer", "accept", "dismiss"]);
-    web::mount(CONFIG, None).unwrap();
+    web::mount(CONFIG, None, None).unwrap();
     assert!(dialog().has_attribute("hidden"), "closed at first");
     web::set_cart(r#"{"total":10000,"currency":"GBP","items":[]}"#);
 
@@ -106,7 +106,7 @@ fn a_visitor_answers_accepts_and_the_host_hears_it() {
 fn escape_closes_and_text_is_never_html() {
     let config = r#"{"text":{"launcher":"<img src=x onerror=alert(1)>Help"}}"#;
     let (seen, _guards) = record(&["dismiss"]);
-    web::mount(config, None).unwrap();
+    web::mount(config, None, None).unwrap();
     let launcher = button("<img");
     assert_eq!(launcher.text_content().unwrap(), "<img src=x onerror=alert(1)>Help");
     assert!(shadow().query_selector("img").unwrap().is_none());
@@ -128,7 +128,7 @@ fn escape_closes_and_text_is_never_html() {
 #[wasm_bindgen_test]
 fn a_broken_config_is_reported_and_the_widget_still_mounts() {
     let (seen, _guards) = record(&["error"]);
-    web::mount(r#"{"colour":"red","offers":[{"id":"x","kind":"payment_terms","instalments":0}]}"#, None).unwrap();
+    web::mount(r#"{"colour":"red","offers":[{"id":"x","kind":"payment_terms","instalments":0}]}"#, None, None).unwrap();
     let events = seen.borrow().clone();
     assert_eq!(events.len(), 1);
     assert!(events[0].contains(r#"{"path":"colour","reason":"unknown field"#), "{}", events[0]);
@@ -140,7 +140,7 @@ fn a_broken_config_is_reported_and_the_widget_still_mounts() {
 #[wasm_bindgen_test]
 fn after_a_panic_the_widget_leaves_quietly_and_ignores_calls() {
     let (seen, _guards) = record(&["error", "open"]);
-    web::mount(CONFIG, None).unwrap();
+    web::mount(CONFIG, None, None).unwrap();
     web::report_panic();
     web::report_panic();
     assert!(document().query_selector("relief-widget").unwrap().is_none(), "the widget is removed");

@@ -128,11 +128,17 @@
       : fetch(base + 'locales/' + lang + '.json').then((r) => (r.ok ? r.text() : undefined), () => undefined);
   });
 
+  /** Reads a visitor's words on the device; the module is fetched the first time someone writes. */
+  let reader;
+  const understand = (text, locale) => (reader = reader || import(base + 'relief_understand.js')
+    .then((m) => m.default({ module_or_path: base + 'relief_understand_bg.wasm' }).then(() => m)))
+    .then((m) => m.classify(text, locale));
+
   function load() {
     if (loading) return loading;
     loading = Promise.all([configReady, packReady, import(base + 'relief_core.js')])
       .then(([config, pack, mod]) => mod.default({ module_or_path: base + 'relief_core_bg.wasm' }).then(() => {
-        mod.mount(typeof config === 'string' ? config : JSON.stringify(config), pack);
+        mod.mount(typeof config === 'string' ? config : JSON.stringify(config), pack, understand);
         core = mod;
         for (const [name, arg] of queue.splice(0)) run(name, arg);
       }))

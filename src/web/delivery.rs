@@ -17,9 +17,9 @@ const DELIVERED: &[&str] = &["answer", "offer", "accept", "dismiss"];
 #[wasm_bindgen]
 extern "C" {
     /// A promise seen only through `then(resolve, reject)` with plain JS functions.
-    type Thenable;
+    pub type Thenable;
     #[wasm_bindgen(method, js_name = then)]
-    fn then_either(this: &Thenable, resolve: &JsValue, reject: &JsValue);
+    pub fn then_either(this: &Thenable, resolve: &JsValue, reject: &JsValue);
 }
 
 struct Delivery {

@@ -22,6 +22,9 @@ struct App {
     ui: Ui,
     /// Where focus was before the dialog opened, to give it back on close.
     focus_before: Option<HtmlElement>,
+    /// The loader's `(text, locale) => Promise<"category\tconfidence">`, which fetches the text
+    /// understanding the first time it is needed.
+    understand: Option<js_sys::Function>,
     /// Dropping these removes the listeners.
     _listeners: Vec<EventListener>,
 }
@@ -137,9 +140,29 @@ impl App {
                 Effect::Render => self.ui.render(&view::screen(&self.model), self.model.stage != stage_before),
                 Effect::RestoreFocus => self.restore_focus(),
                 Effect::Emit(event) => emitted.push(stamp(event, &self.model.page)),
+                Effect::Understand(text) => self.understand(&text),
             }
         }
         emitted
+    }
+
+    /// Asks the text understanding about `text`; its answer, or its failure, comes back as a message.
+    fn understand(&self, text: &str) {
+        let asked = self.understand.as_ref().and_then(|f| f.call2(&JsValue::NULL, &text.into(), &self.model.config.locale.as_str().into()).ok());
+        let Some(promise) = asked else {
+            PENDING.with_borrow_mut(|q| q.push_back(Msg::NotUnderstood));
+            return;
+        };
+        let on_answer = Closure::once_into_js(|answer: JsValue| {
+            let answer = answer.as_string().unwrap_or_default();
+            let (category, confidence) = answer.split_once('\t').unwrap_or(("", ""));
+            send(match confidence.parse() {
+                Ok(confidence) if !category.is_empty() => Msg::Understood { category: category.to_string(), confidence },
+                _ => Msg::NotUnderstood,
+            });
+        });
+        let on_failure = Closure::once_into_js(|_: JsValue| send(Msg::NotUnderstood));
+        promise.unchecked_ref::<delivery::Thenable>().then_either(&on_answer, &on_failure);
     }
 
     fn restore_focus(&mut self) {
@@ -227,11 +250,11 @@ fn install_panic_hook() {
     std::panic::set_hook(Box::new(|_| report_panic()));
 }
 
-/// Builds the widget from config JSON text and the visitor's language pack (`www/locales/xx.json`, none
-/// for English). Config problems are logged and reported as `relief:error`; the widget still starts with
+/// Builds the widget from config JSON text, the visitor's language pack (`www/locales/xx.json`, none
+/// for English) and the loader's way to reach the text understanding. Config problems are logged and reported as `relief:error`; the widget still starts with
 /// what is valid.
 #[wasm_bindgen]
-pub fn mount(config_json: &str, pack_json: Option<String>) -> Result<(), JsError> {
+pub fn mount(config_json: &str, pack_json: Option<String>, understand: Option<js_sys::Function>) -> Result<(), JsError> {
     install_panic_hook();
     if BROKEN.get() || APP.with_borrow(Option::is_some) {
         return Ok(());
@@ -251,7 +274,7 @@ pub fn mount(config_json: &str, pack_json: Option<String>) -> Result<(), JsError
     let listeners = listen(&ui);
     let model = Model::new(config, page);
     ui.render(&view::screen(&model), false);
-    APP.set(Some(App { model, ui, focus_before: None, _listeners: listeners }));
+    APP.set(Some(App { model, ui, focus_before: None, understand, _listeners: listeners }));
     Ok(())
 }
 

@@ -109,11 +109,15 @@ test('"Something else" sends the typed text with the e-mail address redacted', {
   const box = page.getByRole('textbox', { name: /^What.s getting in the way\?$/ });
   await box.waitFor();
   await page.getByRole('button', { name: 'Back', exact: true }).waitFor();
-  await box.fill(`I can't tell when it arrives, please write to ${address} about it`);
+  await box.fill(`The sizes run really small, please write to ${address} about it`);
   await page.getByRole('button', { name: 'Send', exact: true }).click();
+  // Sizing is not among this shop's answers: rather than guess, the widget asks.
+  await page.getByRole('dialog', { name: 'Thank you. Which of these is closest?' }).waitFor();
+  await page.getByRole('button', { name: 'None of these', exact: true }).click();
 
   const answer = await waitForEvent(page, 'answer');
   assert.equal(answer.frustration, 'other');
+  assert.equal(answer.category, 'sizing', 'the shop still learns what it was about');
   assert.equal(typeof answer.text, 'string');
   assert.ok(answer.text.includes('[email]'), `redacted text has [email]: ${answer.text}`);
   assert.ok(!answer.text.includes(address) && !answer.text.includes('jane.doe'), `no address: ${answer.text}`);
@@ -129,6 +133,29 @@ test('"Something else" sends the typed text with the e-mail address redacted', {
   assert.ok(!stored.includes('jane.doe'), 'localStorage holds no address');
   const seen = JSON.stringify(await reliefEvents(page));
   assert.ok(!seen.includes('jane.doe'), 'no host event carries the address');
+  assertNoPageErrors(assert, page);
+});
+
+test('words typed in "Something else" are understood on the device and pick the relief', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { server, newPage } = await setUp(t);
+  const page = await newPage();
+  const requested = [];
+  page.on('request', (r) => requested.push(r.url()));
+  await openShop(page, server);
+  await addToBasket(page);
+  await openWidget(page);
+  assert.ok(!requested.some((u) => u.includes('relief_understand')), 'the text understanding is not loaded before it is needed');
+
+  await page.getByRole('button', { name: 'Something else', exact: true }).click();
+  await page.getByRole('textbox', { name: /^What.s getting in the way\?$/ }).fill('honestly I just cant pay the whole lot in one go this month');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await page.getByRole('button', { name: /^Pay in 3 monthly instalments/ }).waitFor();
+
+  const answer = await waitForEvent(page, 'answer');
+  assert.equal(answer.frustration, 'paying_all_at_once');
+  assert.equal(answer.category, 'paying_all_at_once');
+  assert.ok(answer.confidence >= 60, `confident: ${answer.confidence}`);
+  assert.ok(requested.some((u) => u.endsWith('relief_understand_bg.wasm')), 'it loaded when the visitor wrote');
   assertNoPageErrors(assert, page);
 });
 

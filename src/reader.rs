@@ -1,0 +1,11 @@
+//! The text understanding as its own small wasm, fetched only when a visitor writes in their own words.
+
+use crate::json::int_text;
+use wasm_bindgen::prelude::*;
+
+/// What `text` is about: `"category<TAB>confidence"`, confidence 0..=100.
+#[wasm_bindgen]
+pub fn classify(text: &str, locale: &str) -> String {
+    let guess = crate::understand::understand(text, locale);
+    [guess.category.key(), "\t", &int_text(i64::from(guess.confidence))].concat()
+}
