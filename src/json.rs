@@ -86,28 +86,43 @@ impl Value {
 /// `n` in decimal. Written out by hand because `to_string()` links the formatting machinery, which
 /// costs every visitor kilobytes.
 pub fn int_text(n: i64) -> String {
-    let mut digits = Vec::with_capacity(20);
-    let mut rest = n.unsigned_abs();
-    loop {
-        digits.push(b'0' + (rest % 10) as u8);
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
+    let mut out = String::new();
     if n < 0 {
-        digits.push(b'-');
+        out.push('-');
     }
-    digits.reverse();
-    String::from_utf8(digits).unwrap_or_default()
+    push_digits(&mut out, n.unsigned_abs());
+    out
 }
 
+fn push_digits(out: &mut String, n: u64) {
+    if n >= 10 {
+        push_digits(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+/// By hand for the same reason as [`int_text`]: `str::parse` links more than the widget needs.
 fn parse_int(text: &str) -> Option<i64> {
-    let digits = text.strip_prefix('-').unwrap_or(text);
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(digits) => (true, digits),
+        None => (false, text),
+    };
+    if digits.is_empty() {
         return None;
     }
-    text.parse().ok()
+    // Counted downwards so that i64::MIN fits; below MIN / 10 another digit overflows.
+    let mut n: i64 = 0;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() || n < i64::MIN / 10 {
+            return None;
+        }
+        n = (n * 10).checked_sub(i64::from(b - b'0'))?;
+    }
+    if negative {
+        Some(n)
+    } else {
+        n.checked_neg()
+    }
 }
 
 /// Why a text is not JSON, and at which byte.
@@ -423,6 +438,11 @@ mod tests {
         assert_eq!(parse("2.5").unwrap().as_i64(), None);
         assert_eq!(parse("1e3").unwrap().as_i64(), None);
         assert_eq!(parse("99999999999999999999").unwrap().as_i64(), None);
+        assert_eq!(parse("9223372036854775807").unwrap().as_i64(), Some(i64::MAX));
+        assert_eq!(parse("-9223372036854775808").unwrap().as_i64(), Some(i64::MIN));
+        assert_eq!(parse("9223372036854775808").unwrap().as_i64(), None);
+        assert_eq!(parse("-9223372036854775809").unwrap().as_i64(), None);
+        assert_eq!(parse("-0").unwrap().as_i64(), Some(0));
     }
 
     #[test]

@@ -124,22 +124,15 @@ impl Event {
     pub fn from_value(value: &Value) -> Result<Event, &'static str> {
         let t = value.get("t").and_then(Value::as_i64).filter(|t| *t >= 0).ok_or("t: must be whole milliseconds ≥ 0")?;
         let kind = value.get("kind").and_then(Value::as_str).and_then(Kind::from_key).ok_or("kind: missing or unknown")?;
-        let px = |key: &str| match value.get(key) {
-            None => Some(0),
-            Some(v) => v.as_i64().and_then(|n| i32::try_from(n).ok()),
-        };
-        let text = |key: &str| match value.get(key) {
-            None => Some(String::new()),
-            Some(v) => v.as_str().map(str::to_string),
-        };
+        let (min, max) = (i64::from(i32::MIN), i64::from(i32::MAX));
         Ok(Event {
             t,
             kind,
-            x: px("x").ok_or("x: must be whole pixels")?,
-            y: px("y").ok_or("y: must be whole pixels")?,
-            n: value.get("n").map_or(Some(0), Value::as_i64).ok_or("n: must be a whole number")?,
-            target: text("target").ok_or("target: must be a string")?,
-            url: text("url").ok_or("url: must be a string")?,
+            x: whole(value, "x", min, max).ok_or("x: must be whole pixels")? as i32,
+            y: whole(value, "y", min, max).ok_or("y: must be whole pixels")? as i32,
+            n: whole(value, "n", i64::MIN, i64::MAX).ok_or("n: must be a whole number")?,
+            target: text(value, "target").ok_or("target: must be a string")?,
+            url: text(value, "url").ok_or("url: must be a string")?,
         })
     }
 
@@ -159,6 +152,16 @@ impl Event {
         }
         Value::Obj(members).to_json()
     }
+}
+
+/// The member `key` of an event: 0 when missing, else a whole number in `min..=max`.
+fn whole(value: &Value, key: &str, min: i64, max: i64) -> Option<i64> {
+    value.get(key).map_or(Some(0), Value::as_i64).filter(|n| (min..=max).contains(n))
+}
+
+/// The member `key` of an event: empty when missing, else a string.
+fn text(value: &Value, key: &str) -> Option<String> {
+    value.get(key).map_or(Some(""), Value::as_str).map(str::to_string)
 }
 
 /// Reads a trace: one JSON event a line, blank lines skipped, and optionally a first line that is a
@@ -220,13 +223,31 @@ pub struct Trigger {
     pub reason: String,
 }
 
-/// A detector's numeric thresholds, read from the config through one table of names and ranges.
-trait Fields: Default {
-    const FIELDS: &'static [(&'static str, i64, i64)];
-    fn field(&mut self, index: usize) -> Option<&mut i64>;
+/// One threshold: its name in the config, its default and the range the config allows.
+struct Field {
+    name: &'static str,
+    default: i32,
+    min: i32,
+    max: i32,
 }
 
-/// Declares each detector's thresholds: the struct, its defaults and the ranges the config allows.
+/// The most thresholds one detector has.
+const MOST_FIELDS: usize = 5;
+
+/// A detector's thresholds as read from the config, in the order of its [`Field`] table.
+type Values = [i64; MOST_FIELDS];
+
+/// Each field's default, in table order.
+fn defaults(fields: &[Field]) -> Values {
+    let mut values = [0; MOST_FIELDS];
+    for (i, field) in fields.iter().enumerate() {
+        values[i] = field.default.into();
+    }
+    values
+}
+
+/// Declares each detector's thresholds: the struct, and the one table of names, defaults and ranges that
+/// `Default` and both config readers go by.
 macro_rules! thresholds {
     ($($(#[$doc:meta])* $name:ident { $($(#[$fdoc:meta])* $field:ident: $default:expr, $min:expr, $max:expr;)* })*) => {$(
         $(#[$doc])*
@@ -235,16 +256,18 @@ macro_rules! thresholds {
             $($(#[$fdoc])* pub $field: i64,)*
         }
 
-        impl Default for $name {
-            fn default() -> Self {
-                $name { $($field: $default,)* }
+        impl $name {
+            const FIELDS: &'static [Field] = &[$(Field { name: stringify!($field), default: $default, min: $min, max: $max },)*];
+
+            fn from_values(values: &Values) -> Self {
+                let [$($field,)* ..] = *values;
+                $name { $($field,)* }
             }
         }
 
-        impl Fields for $name {
-            const FIELDS: &'static [(&'static str, i64, i64)] = &[$((stringify!($field), $min, $max),)*];
-            fn field(&mut self, index: usize) -> Option<&mut i64> {
-                [$(&mut self.$field,)*].into_iter().nth(index)
+        impl Default for $name {
+            fn default() -> Self {
+                $name { $($field: $default,)* }
             }
         }
     )*};
@@ -322,96 +345,158 @@ pub struct Thresholds {
 }
 
 impl Default for Thresholds {
+    /// The defaults of the field tables, as reading `signals: true` gives them.
     fn default() -> Self {
-        Thresholds {
-            checkout_pages: ["checkout", "basket", "cart"].map(String::from).to_vec(),
-            rage_click: Some(RageClick::default()),
-            dead_click: Some(DeadClick::default()),
-            exit_intent: Some(ExitIntent::default()),
-            hesitation: Some(Hesitation::default()),
-            form_trouble: Some(FormTrouble::default()),
-            back_and_forth: Some(BackAndForth::default()),
-        }
+        thresholds_lenient(&Value::Bool(true))
     }
 }
 
-const SIGNALS_FIELDS: &[&str] =
-    &["checkout_pages", "rage_click", "dead_click", "exit_intent", "hesitation", "form_trouble", "back_and_forth"];
+/// The members of `signals`: `checkout_pages`, then each detector's key in [`Detector::ALL`] order.
+const SIGNALS_FIELDS: [&str; 7] =
+    ["checkout_pages", "rage_click", "dead_click", "exit_intent", "hesitation", "form_trouble", "back_and_forth"];
 
-fn problem(problems: &mut Vec<Problem>, path: &str, reason: String) {
-    problems.push(Problem { path: path.to_string(), reason });
+/// Each detector's table, in [`Detector::ALL`] order.
+const DETECTOR_FIELDS: [&[Field]; 6] =
+    [RageClick::FIELDS, DeadClick::FIELDS, ExitIntent::FIELDS, Hesitation::FIELDS, FormTrouble::FIELDS, BackAndForth::FIELDS];
+
+const NOT_A_SWITCH: &str = "must be true, false or an object, got ";
+
+fn problem(problems: &mut Vec<Problem>, path: &[&str], reason: &[&str]) {
+    problems.push(Problem { path: path.join("."), reason: reason.concat() });
 }
 
-fn unknown(problems: &mut Vec<Problem>, path: &str, known: &[&str]) {
-    problem(problems, path, ["unknown field; expected one of: ", &known.join(", ")].concat());
+fn unknown(problems: &mut Vec<Problem>, path: &[&str], known: &[&str]) {
+    problem(problems, path, &["unknown field; expected one of: ", &known.join(", ")]);
 }
 
 /// Reads the config's `signals`: `true` (the defaults), `false` (every detector off) or an object whose
 /// members are `checkout_pages` and, per detector, `true`, `false` or an object of thresholds. Every
 /// problem is reported with its path; a bad value keeps its default.
 pub fn thresholds_from_value(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Thresholds {
-    let mut th = Thresholds::default();
-    let members = match value {
-        Value::Obj(members) => members,
-        Value::Bool(true) => return th,
-        Value::Bool(false) => {
-            return Thresholds { rage_click: None, dead_click: None, exit_intent: None, hesitation: None, form_trouble: None, back_and_forth: None, ..th }
-        }
-        other => {
-            problem(problems, path, ["must be true, false or an object, got ", other.type_name()].concat());
-            return th;
-        }
-    };
-    for (key, field) in members {
-        let path = [path, ".", key].concat();
-        match key.as_str() {
-            "checkout_pages" => match field {
-                Value::Arr(items) if !items.is_empty() && items.iter().all(|i| i.as_str().is_some_and(|s| !s.is_empty())) => {
-                    th.checkout_pages = items.iter().filter_map(Value::as_str).map(str::to_string).collect();
-                }
-                _ => problem(problems, &path, ["must be a non-empty array of path parts like \"checkout\", got ", &field.to_json()].concat()),
-            },
-            "rage_click" => th.rage_click = detector(field, &path, problems),
-            "dead_click" => th.dead_click = detector(field, &path, problems),
-            "exit_intent" => th.exit_intent = detector(field, &path, problems),
-            "hesitation" => th.hesitation = detector(field, &path, problems),
-            "form_trouble" => th.form_trouble = detector(field, &path, problems),
-            "back_and_forth" => th.back_and_forth = detector(field, &path, problems),
-            _ => unknown(problems, &path, SIGNALS_FIELDS),
-        }
-    }
-    th
+    read::<true>(value, path, problems)
 }
 
-fn detector<T: Fields>(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Option<T> {
-    let mut th = T::default();
+/// Reads the same as [`thresholds_from_value`] but says nothing: a bad value keeps its default. For a
+/// build that must stay small; the widget reports the same config's problems when it loads.
+pub fn thresholds_lenient(value: &Value) -> Thresholds {
+    read::<false>(value, "", &mut Vec::new())
+}
+
+/// Both readers: with `REPORT`, each problem goes into `problems` with its path; without, no text is built.
+fn read<const REPORT: bool>(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Thresholds {
+    let mut checkout_pages = vec!["checkout".to_string(), "basket".to_string(), "cart".to_string()];
+    let mut detectors = [None; 6];
+    for (i, fields) in DETECTOR_FIELDS.iter().enumerate() {
+        detectors[i] = Some(defaults(fields));
+    }
+    match value {
+        Value::Obj(members) => {
+            for (key, field) in members {
+                match SIGNALS_FIELDS.iter().position(|known| *known == key.as_str()) {
+                    Some(0) => {
+                        let pages = pages(field);
+                        if !pages.is_empty() {
+                            checkout_pages = pages;
+                        } else if REPORT {
+                            problem(problems, &[path, key], &["must be a non-empty array of path parts like \"checkout\", got ", &field.to_json()]);
+                        }
+                    }
+                    Some(i) => detectors[i - 1] = read_detector::<REPORT>(field, DETECTOR_FIELDS[i - 1], &[path, key], problems),
+                    None if REPORT => unknown(problems, &[path, key], &SIGNALS_FIELDS),
+                    None => {}
+                }
+            }
+        }
+        Value::Bool(true) => {}
+        Value::Bool(false) => detectors = [None; 6],
+        other if REPORT => problem(problems, &[path], &[NOT_A_SWITCH, other.type_name()]),
+        _ => {}
+    }
+    let [rage_click, dead_click, exit_intent, hesitation, form_trouble, back_and_forth] = &detectors;
+    Thresholds {
+        checkout_pages,
+        rage_click: rage_click.as_ref().map(RageClick::from_values),
+        dead_click: dead_click.as_ref().map(DeadClick::from_values),
+        exit_intent: exit_intent.as_ref().map(ExitIntent::from_values),
+        hesitation: hesitation.as_ref().map(Hesitation::from_values),
+        form_trouble: form_trouble.as_ref().map(FormTrouble::from_values),
+        back_and_forth: back_and_forth.as_ref().map(BackAndForth::from_values),
+    }
+}
+
+/// The strings of a non-empty array of non-empty strings; empty when `value` is anything else.
+fn pages(value: &Value) -> Vec<String> {
+    let mut pages = Vec::new();
+    if let Value::Arr(items) = value {
+        for item in items {
+            match item.as_str() {
+                Some(page) if !page.is_empty() => pages.push(page.to_string()),
+                _ => return Vec::new(),
+            }
+        }
+    }
+    pages
+}
+
+/// Reads one detector's member at `path`: `true`, `false` (off) or an object of the thresholds in `fields`.
+fn read_detector<const REPORT: bool>(value: &Value, fields: &[Field], path: &[&str; 2], problems: &mut Vec<Problem>) -> Option<Values> {
+    let mut values = defaults(fields);
     let members = match value {
         Value::Obj(members) => members,
-        Value::Bool(on) => return on.then_some(th),
+        Value::Bool(on) => return on.then_some(values),
         other => {
-            problem(problems, path, ["must be true, false or an object, got ", other.type_name()].concat());
-            return Some(th);
+            if REPORT {
+                problem(problems, path, &[NOT_A_SWITCH, other.type_name()]);
+            }
+            return Some(values);
         }
     };
     for (key, field) in members {
-        let path = [path, ".", key].concat();
-        let Some(index) = T::FIELDS.iter().position(|(name, ..)| name == key) else {
-            unknown(problems, &path, &T::FIELDS.iter().map(|(name, ..)| *name).collect::<Vec<_>>());
+        let path = [path[0], path[1], key];
+        let Some(index) = fields.iter().position(|f| f.name == key) else {
+            if REPORT {
+                unknown(problems, &path, &fields.iter().map(|f| f.name).collect::<Vec<_>>());
+            }
             continue;
         };
-        let (_, min, max) = T::FIELDS[index];
+        let (min, max) = (i64::from(fields[index].min), i64::from(fields[index].max));
         match (field, field.as_i64()) {
-            (_, Some(n)) if (min..=max).contains(&n) => {
-                if let Some(slot) = th.field(index) {
-                    *slot = n;
-                }
-            }
-            (Value::Num(text), Some(_)) => problem(problems, &path, ["must be ", &num(min), "..=", &num(max), ", got ", text].concat()),
-            (Value::Num(text), None) => problem(problems, &path, ["must be a whole number, got ", text].concat()),
-            (other, _) => problem(problems, &path, ["must be a whole number, got ", other.type_name()].concat()),
+            (_, Some(n)) if (min..=max).contains(&n) => values[index] = n,
+            _ if !REPORT => {}
+            (Value::Num(text), Some(_)) => problem(problems, &path, &["must be ", &num(min), "..=", &num(max), ", got ", text]),
+            (Value::Num(text), None) => problem(problems, &path, &["must be a whole number, got ", text]),
+            (other, _) => problem(problems, &path, &["must be a whole number, got ", other.type_name()]),
         }
     }
-    Some(th)
+    Some(values)
+}
+
+/// Where `needle` first occurs in `text`. A byte loop: `str::find` with a `&str` links a substring
+/// searcher that every visitor would download.
+fn find(text: &str, needle: &str) -> Option<usize> {
+    let text = text.as_bytes();
+    let mut i = 0;
+    while i <= text.len() {
+        if text[i..].starts_with(needle.as_bytes()) {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+fn contains(text: &str, needle: &str) -> bool {
+    find(text, needle).is_some()
+}
+
+/// `text` up to the first of the ASCII bytes `stops`.
+fn before<'a>(text: &'a str, stops: &[u8]) -> &'a str {
+    let bytes = text.as_bytes();
+    let mut end = 0;
+    while end < bytes.len() && !stops.iter().any(|s| *s == bytes[end]) {
+        end += 1;
+    }
+    text.get(..end).unwrap_or(text)
 }
 
 /// Whether a click target looks like it should do something: `a`, `button`, `summary`, a button-like
@@ -419,14 +504,15 @@ fn detector<T: Fields>(value: &Value, path: &str, problems: &mut Vec<Problem>) -
 /// A target marked `[external]` (a new tab, a download, `mailto:` or `tel:`) answers outside the page,
 /// so it never counts as dead.
 pub fn looks_clickable(target: &str) -> bool {
-    if target.contains("[external]") {
+    if contains(target, "[external]") {
         return false;
     }
-    let tag = target.split(['#', '.', '[', ':']).next().unwrap_or("");
-    let button_input = tag == "input" && ["[type=submit]", "[type=button]", "[type=image]", "[type=reset]"].iter().any(|t| target.contains(t));
-    matches!(tag, "a" | "button" | "summary")
-        || button_input
-        || ["[pointer]", "[role=button]", "[role=link]", "[role=tab]", "[role=menuitem]"].iter().any(|m| target.contains(m))
+    // What makes an `input` look clickable, then what makes anything look clickable.
+    const MARKS: [&str; 9] =
+        ["[type=submit]", "[type=button]", "[type=image]", "[type=reset]", "[pointer]", "[role=button]", "[role=link]", "[role=tab]", "[role=menuitem]"];
+    let tag = before(target, b"#.[:");
+    let marks = if tag == "input" { &MARKS[..] } else { &MARKS[4..] };
+    matches!(tag, "a" | "button" | "summary") || marks.iter().any(|m| contains(target, m))
 }
 
 /// A click on the page itself rather than on a described element.
@@ -440,19 +526,45 @@ fn or_page(target: &str) -> &str {
 
 /// The path of a URL, without origin, query or fragment: what reasons name, as events' `page` does.
 fn path_of(url: &str) -> &str {
-    let url = url.split(['?', '#']).next().unwrap_or("");
-    match url.find("://") {
-        Some(i) => url[i + 3..].find('/').map_or("/", |j| &url[i + 3 + j..]),
+    let url = before(url, b"?#");
+    match find(url, "://") {
+        Some(i) => {
+            let rest = url.get(i + 3..).unwrap_or("");
+            find(rest, "/").and_then(|j| rest.get(j..)).unwrap_or("/")
+        }
         None => url,
     }
 }
 
-/// Pushes onto a list that keeps only its newest `cap` items.
-fn push_capped<T>(list: &mut Vec<T>, item: T, cap: usize) {
+/// A trigger's reason: `template` with each `#` replaced by the next of `numbers` and each `$` by the
+/// next of `texts`. Built only when a trigger fires.
+fn reason(template: &str, numbers: &[i64], texts: &[&str]) -> String {
+    let (mut numbers, mut texts) = (numbers.iter(), texts.iter());
+    let mut out = Vec::new();
+    for &b in template.as_bytes() {
+        match b {
+            b'#' => out.extend_from_slice(num(numbers.next().copied().unwrap_or(0)).as_bytes()),
+            b'$' => out.extend_from_slice(texts.next().copied().unwrap_or("").as_bytes()),
+            b => out.push(b),
+        }
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Remembers `e` in a list of recent events that keeps only its newest `cap`. The detectors keep what
+/// they remember as events: one element type keeps the list code that every visitor downloads to one copy.
+fn remember<'a>(list: &'a mut Vec<Event>, e: &Event, cap: usize) -> &'a mut Event {
     if list.len() >= cap {
         list.remove(0);
     }
-    list.push(item);
+    let i = list.len();
+    list.push(e.clone());
+    &mut list[i]
+}
+
+/// Keeps the events of `list` from time `from` on when `recent`, else those before it.
+fn keep(list: &mut Vec<Event>, from: i64, recent: bool) {
+    list.retain(|e| (e.t >= from) == recent);
 }
 
 /// A pointer sample or a leave within this before leaving through the top measures its speed.
@@ -481,7 +593,7 @@ impl Page {
         match e.kind {
             Kind::Nav => {
                 self.path = path_of(&e.url).to_string();
-                self.checkout = checkout_pages.iter().any(|p| self.path.contains(p.as_str()));
+                self.checkout = checkout_pages.iter().any(|p| contains(&self.path, p));
                 self.active = e.t;
             }
             Kind::Cart => self.items = e.n,
@@ -499,22 +611,15 @@ impl Page {
     }
 }
 
-#[derive(Clone, Debug)]
-struct Click {
-    t: i64,
-    x: i32,
-    y: i32,
-    answered: bool,
-}
-
 /// Horizontal or vertical distance, whichever is larger.
-fn distance(c: &Click, e: &Event) -> i64 {
-    i64::from((c.x - e.x).abs().max((c.y - e.y).abs()))
+fn distance(a: &Event, b: &Event) -> i64 {
+    i64::from((a.x - b.x).abs().max((a.y - b.y).abs()))
 }
 
 #[derive(Clone, Debug, Default)]
 struct Rage {
-    clicks: Vec<Click>,
+    /// Recent clicks; `n` is 1 once the page answered one.
+    clicks: Vec<Event>,
 }
 
 impl Rage {
@@ -524,55 +629,57 @@ impl Rage {
         match e.kind {
             Kind::Click => {}
             Kind::Nav => self.clicks.clear(),
-            kind if kind.is_response() => self.clicks.last_mut().into_iter().for_each(|c| c.answered = true),
+            kind if kind.is_response() => self.clicks.last_mut().into_iter().for_each(|c| c.n = 1),
             _ => {}
         }
         if e.kind != Kind::Click {
             return None;
         }
-        self.clicks.retain(|c| e.t - c.t <= th.window_ms);
+        keep(&mut self.clicks, e.t - th.window_ms, true);
         let (mut count, mut answered, mut first, mut spread) = (1, 0, e.t, 0);
         for c in self.clicks.iter().filter(|c| distance(c, e) <= th.radius_px) {
             count += 1;
-            answered += i64::from(c.answered);
+            answered += c.n;
             first = first.min(c.t);
             spread = spread.max(distance(c, e));
         }
-        push_capped(&mut self.clicks, Click { t: e.t, x: e.x, y: e.y, answered: false }, 16);
+        remember(&mut self.clicks, e, 16).n = 0;
         (count >= th.clicks && answered <= 1)
-            .then(|| ["rage_click: ", &num(count), " clicks in ", &num(e.t - first), " ms within ", &num(spread), " px on ", or_page(&e.target)].concat())
+            .then(|| reason("rage_click: # clicks in # ms within # px on $", &[count, e.t - first, spread], &[or_page(&e.target)]))
     }
 }
 
 #[derive(Clone, Debug, Default)]
 struct Dead {
     /// Clicks on clickable-looking targets still waiting for an answer.
-    waiting: Vec<(i64, String)>,
-    /// When the unanswered clicks were made.
-    dead: Vec<i64>,
+    waiting: Vec<Event>,
+    /// The clicks that went unanswered.
+    dead: Vec<Event>,
 }
 
 impl Dead {
     fn feed(&mut self, e: &Event) {
         match e.kind {
-            Kind::Click if looks_clickable(&e.target) => push_capped(&mut self.waiting, (e.t, e.target.clone()), 8),
-            Kind::Scroll => self.waiting.retain(|(t, _)| e.t - t > SCROLL_ANSWER_MS),
+            Kind::Click if looks_clickable(&e.target) => {
+                remember(&mut self.waiting, e, 8);
+            }
+            Kind::Scroll => keep(&mut self.waiting, e.t - SCROLL_ANSWER_MS, false),
             kind if kind.is_response() => self.waiting.clear(),
             _ => {}
         }
     }
 
     fn due(&self, th: &DeadClick) -> Option<i64> {
-        self.waiting.first().map(|(t, _)| t + th.wait_ms)
+        self.waiting.first().map(|c| c.t + th.wait_ms)
     }
 
     /// The oldest waiting click went unanswered.
     fn expire(&mut self, th: &DeadClick) -> Option<String> {
-        let (t, target) = self.waiting.remove(0);
-        self.dead.retain(|d| t - d <= th.window_ms);
-        push_capped(&mut self.dead, t, 32);
+        let click = self.waiting.remove(0);
+        keep(&mut self.dead, click.t - th.window_ms, true);
+        remember(&mut self.dead, &click, 32);
         let count = self.dead.len() as i64;
-        (count >= th.clicks).then(|| ["dead_click: ", &num(count), " clicks with no response in ", &num(th.wait_ms), " ms, last on ", or_page(&target)].concat())
+        (count >= th.clicks).then(|| reason("dead_click: # clicks with no response in # ms, last on $", &[count, th.wait_ms], &[or_page(&click.target)]))
     }
 }
 
@@ -584,12 +691,23 @@ struct AtTop {
     from: i32,
 }
 
+impl AtTop {
+    /// How long the visitor must then stay still.
+    fn stillness(&self, th: &ExitIntent) -> i64 {
+        if self.fast {
+            th.pause_ms
+        } else {
+            th.dwell_ms
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 struct Exit {
-    /// Recent pointer samples, `(t, y)`.
-    moves: Vec<(i64, i32)>,
-    /// Recent scroll positions, `(t, y)`.
-    scrolls: Vec<(i64, i32)>,
+    /// Recent pointer samples.
+    moves: Vec<Event>,
+    /// Recent scrolls.
+    scrolls: Vec<Event>,
     /// The deepest scroll since the visitor was last at the top.
     deepest: i32,
     at_top: Option<AtTop>,
@@ -599,15 +717,15 @@ impl Exit {
     fn feed(&mut self, e: &Event, th: &ExitIntent, touch: bool) -> Option<String> {
         match e.kind {
             Kind::Move => {
-                self.moves.retain(|(t, _)| e.t - t <= LEAVE_WINDOW_MS);
-                push_capped(&mut self.moves, (e.t, e.y), 16);
+                keep(&mut self.moves, e.t - LEAVE_WINDOW_MS, true);
+                remember(&mut self.moves, e, 16);
             }
             Kind::Leave => {
-                let oldest = self.moves.iter().find(|(t, _)| e.t - t <= LEAVE_WINDOW_MS && *t < e.t).copied();
+                let oldest = self.moves.iter().find(|m| e.t - m.t <= LEAVE_WINDOW_MS && m.t < e.t).map(|m| (m.t, m.y));
                 self.moves.clear();
                 let (t, y) = oldest.filter(|_| e.y <= EDGE_PX)?;
                 let speed = i64::from(y - e.y) * 1000 / (e.t - t);
-                return (speed >= th.speed_px_s).then(|| ["exit_intent: pointer left through the top at ", &num(speed), " px/s"].concat());
+                return (speed >= th.speed_px_s).then(|| reason("exit_intent: pointer left through the top at # px/s", &[speed], &[]));
             }
             Kind::Scroll => self.scroll(e, th, touch),
             Kind::Nav => *self = Exit::default(),
@@ -618,44 +736,41 @@ impl Exit {
     }
 
     fn scroll(&mut self, e: &Event, th: &ExitIntent, touch: bool) {
-        self.scrolls.retain(|(t, _)| e.t - t <= th.fast_ms);
-        push_capped(&mut self.scrolls, (e.t, e.y), 32);
+        keep(&mut self.scrolls, e.t - th.fast_ms, true);
+        remember(&mut self.scrolls, e, 32);
         if e.y > TOP_PX {
             self.deepest = self.deepest.max(e.y);
             self.at_top = None;
             return;
         }
         if touch && self.at_top.is_none() && i64::from(self.deepest) >= th.depth_px {
-            let fast = self.scrolls.iter().any(|(_, y)| i64::from(*y) >= th.depth_px);
+            let fast = self.scrolls.iter().any(|s| i64::from(s.y) >= th.depth_px);
             self.at_top = Some(AtTop { t: e.t, fast, from: self.deepest });
         }
         self.deepest = 0;
     }
 
     fn due(&self, th: &ExitIntent) -> Option<i64> {
-        self.at_top.as_ref().map(|a| a.t + if a.fast { th.pause_ms } else { th.dwell_ms })
+        self.at_top.as_ref().map(|top| top.t + top.stillness(th))
     }
 
     fn expire(&mut self, th: &ExitIntent) -> Option<String> {
         let top = self.at_top.take()?;
-        Some(if top.fast {
-            ["exit_intent: fast scroll to the top from ", &num(top.from.into()), " px, then still ", &num(th.pause_ms), " ms"].concat()
-        } else {
-            ["exit_intent: back at the top from ", &num(top.from.into()), " px, then still ", &num(th.dwell_ms), " ms"].concat()
-        })
+        let how = if top.fast { "fast scroll to the top" } else { "back at the top" };
+        Some(reason("exit_intent: $ from # px, then still # ms", &[top.from.into(), top.stillness(th)], &[how]))
     }
 }
 
 #[derive(Clone, Debug, Default)]
 struct Hesitate {
-    /// Since when the pointer rests on which watched element.
-    hover: Option<(i64, String)>,
+    /// The pointer rests on a watched element since this `hover` event.
+    hover: Option<Event>,
 }
 
 impl Hesitate {
     fn feed(&mut self, e: &Event) {
         match e.kind {
-            Kind::Hover => self.hover = Some((e.t, e.target.clone())),
+            Kind::Hover => self.hover = Some(e.clone()),
             Kind::HoverEnd | Kind::Leave | Kind::Nav | Kind::Hidden => self.hover = None,
             _ => {}
         }
@@ -666,21 +781,21 @@ impl Hesitate {
             return None;
         }
         let idle = page.active + th.idle_ms;
-        Some(self.hover.as_ref().map_or(idle, |(t, _)| idle.min(t + th.hover_ms)))
+        Some(self.hover.as_ref().map_or(idle, |h| idle.min(h.t + th.hover_ms)))
     }
 
     fn expire(&self, at: i64, th: &Hesitation, page: &Page) -> String {
         match &self.hover {
-            Some((t, target)) if t + th.hover_ms <= at => ["hesitation: ", &num(th.hover_ms), " ms over ", or_page(target), " on ", &page.path].concat(),
-            _ => ["hesitation: idle ", &num(th.idle_ms), " ms on ", &page.path, " with a cart of ", &num(page.items)].concat(),
+            Some(h) if h.t + th.hover_ms <= at => reason("hesitation: # ms over $ on $", &[th.hover_ms], &[or_page(&h.target), &page.path]),
+            _ => reason("hesitation: idle # ms on $ with a cart of #", &[th.idle_ms, page.items], &[&page.path]),
         }
     }
 }
 
 #[derive(Clone, Debug, Default)]
 struct Form {
-    /// Per field: when last reported invalid, and how many times.
-    fields: Vec<(String, i64, i64)>,
+    /// Per field, its last `invalid` event; `n` counts the reports.
+    fields: Vec<Event>,
     rejections: i64,
 }
 
@@ -688,25 +803,23 @@ impl Form {
     fn feed(&mut self, e: &Event, th: &FormTrouble) -> Option<String> {
         match e.kind {
             Kind::Invalid => {
-                let Some(field) = self.fields.iter_mut().find(|(target, ..)| *target == e.target) else {
-                    push_capped(&mut self.fields, (e.target.clone(), e.t, 1), 16);
+                let Some(field) = self.fields.iter_mut().find(|f| f.target == e.target) else {
+                    remember(&mut self.fields, e, 16).n = 1;
                     return None; // `invalid_times` is at least 2
                 };
-                let repeat = e.t - field.1 < th.repeat_ms;
-                field.1 = e.t;
+                let repeat = e.t - field.t < th.repeat_ms;
+                field.t = e.t;
                 if repeat {
                     return None;
                 }
-                field.2 += 1;
-                (field.2 >= th.invalid_times).then(|| ["form_trouble: ", or_page(&e.target), " invalid ", &num(field.2), " times"].concat())
+                field.n += 1;
+                (field.n >= th.invalid_times).then(|| reason("form_trouble: $ invalid # times", &[field.n], &[or_page(&e.target)]))
             }
             Kind::Rejected => {
                 self.rejections += 1;
-                let (target, times) = (or_page(&e.target), self.rejections);
-                (times >= th.rejections).then(|| match times {
-                    1 => ["form_trouble: ", target, " submitted and rejected"].concat(),
-                    _ => ["form_trouble: ", target, " submitted and rejected ", &num(times), " times"].concat(),
-                })
+                let times = self.rejections;
+                let template = if times == 1 { "form_trouble: $ submitted and rejected" } else { "form_trouble: $ submitted and rejected # times" };
+                (times >= th.rejections).then(|| reason(template, &[times], &[or_page(&e.target)]))
             }
             _ => None,
         }
@@ -715,10 +828,10 @@ impl Form {
 
 #[derive(Clone, Debug, Default)]
 struct Flips {
-    /// The pages shown, newest last, without fragments.
-    history: Vec<String>,
-    /// When the visitor returned to the page before last.
-    flips: Vec<i64>,
+    /// The pages shown, newest last, as their `nav` events.
+    history: Vec<Event>,
+    /// The returns to the page before last.
+    flips: Vec<Event>,
 }
 
 impl Flips {
@@ -726,20 +839,21 @@ impl Flips {
         if e.kind != Kind::Nav {
             return None;
         }
-        let page = e.url.split('#').next().unwrap_or("");
-        if self.history.last().is_some_and(|last| last == page) {
+        let page = before(&e.url, b"#");
+        let shown = |back: usize| self.history.len().checked_sub(back).is_some_and(|i| before(&self.history[i].url, b"#") == page);
+        if shown(1) {
             return None; // a reload or a jump within the page
         }
-        let back = self.history.len() >= 2 && self.history[self.history.len() - 2] == page;
-        push_capped(&mut self.history, page.to_string(), 8);
+        let back = shown(2);
+        remember(&mut self.history, e, 8);
         if !back {
             return None;
         }
-        self.flips.retain(|t| e.t - t <= th.window_ms);
-        push_capped(&mut self.flips, e.t, 64);
+        keep(&mut self.flips, e.t - th.window_ms, true);
+        remember(&mut self.flips, e, 64);
         let count = self.flips.len() as i64;
-        (count >= th.flips)
-            .then(|| ["back_and_forth: ", &num(count), " flips in ", &num(e.t - self.flips[0]), " ms, last back to ", path_of(page)].concat())
+        let first = self.flips.first().map_or(e.t, |f| f.t);
+        (count >= th.flips).then(|| reason("back_and_forth: # flips in # ms, last back to $", &[count, e.t - first], &[path_of(page)]))
     }
 }
 
@@ -779,22 +893,19 @@ impl Detectors {
     /// Takes one event, in time order. Returns a trigger if one fired; if one event raised several, the
     /// rest come from [`Detectors::take`]. Timers due by `event.t` fire first, at their own time.
     pub fn feed(&mut self, event: &Event) -> Option<Trigger> {
-        self.expire(event.t);
+        let t = event.t;
+        self.expire(t);
         self.page.update(event, &self.th.checkout_pages);
-        let th = &self.th;
-        let found = [
-            (Detector::RageClick, th.rage_click.as_ref().and_then(|th| self.rage.feed(event, th))),
-            (Detector::ExitIntent, th.exit_intent.as_ref().and_then(|th| self.exit.feed(event, th, self.page.touch))),
-            (Detector::FormTrouble, th.form_trouble.as_ref().and_then(|th| self.form.feed(event, th))),
-            (Detector::BackAndForth, th.back_and_forth.as_ref().and_then(|th| self.flips.feed(event, th))),
-        ];
+        let reason = self.th.rage_click.as_ref().and_then(|th| self.rage.feed(event, th));
+        self.raise(Detector::RageClick, t, reason);
+        let reason = self.th.exit_intent.as_ref().and_then(|th| self.exit.feed(event, th, self.page.touch));
+        self.raise(Detector::ExitIntent, t, reason);
+        let reason = self.th.form_trouble.as_ref().and_then(|th| self.form.feed(event, th));
+        self.raise(Detector::FormTrouble, t, reason);
+        let reason = self.th.back_and_forth.as_ref().and_then(|th| self.flips.feed(event, th));
+        self.raise(Detector::BackAndForth, t, reason);
         self.dead.feed(event);
         self.hesitate.feed(event);
-        for (detector, reason) in found {
-            if let Some(reason) = reason {
-                self.raise(detector, event.t, reason);
-            }
-        }
         self.take()
     }
 
@@ -805,40 +916,47 @@ impl Detectors {
 
     /// When a detector next fires if nothing else happens: the browser feeds a `tick` then.
     pub fn deadline(&self) -> Option<i64> {
-        self.timers().into_iter().flatten().min()
+        self.next_timer().map(|(at, _)| at)
     }
 
-    fn timers(&self) -> [Option<i64>; 3] {
+    /// The timer due first, as its time and which: 0 dead click, 1 exit intent, 2 hesitation; on a tie
+    /// the first of them.
+    fn next_timer(&self) -> Option<(i64, usize)> {
         let on = |d: Detector| !self.fired[d as usize];
-        [
+        let timers = [
             self.th.dead_click.as_ref().filter(|_| on(Detector::DeadClick)).and_then(|th| self.dead.due(th)),
             self.th.exit_intent.as_ref().filter(|_| on(Detector::ExitIntent)).and_then(|th| self.exit.due(th)),
             self.th.hesitation.as_ref().filter(|_| on(Detector::Hesitation)).and_then(|th| self.hesitate.due(th, &self.page)),
-        ]
+        ];
+        let mut next = None;
+        for (which, at) in timers.into_iter().enumerate() {
+            if let Some(at) = at {
+                if next.is_none_or(|(first, _)| at < first) {
+                    next = Some((at, which));
+                }
+            }
+        }
+        next
     }
 
     /// Fires every timer due by `now`, oldest first, each at its own time. Each step ends a timer.
     fn expire(&mut self, now: i64) {
-        loop {
-            let [dead, exit, hesitate] = self.timers();
-            let Some(at) = [dead, exit, hesitate].into_iter().flatten().min().filter(|at| *at <= now) else {
-                return;
+        while let Some((at, which)) = self.next_timer().filter(|(at, _)| *at <= now) {
+            let th = &self.th;
+            let (detector, reason) = match which {
+                0 => (Detector::DeadClick, th.dead_click.as_ref().and_then(|th| self.dead.expire(th))),
+                1 => (Detector::ExitIntent, th.exit_intent.as_ref().and_then(|th| self.exit.expire(th))),
+                _ => (Detector::Hesitation, th.hesitation.as_ref().map(|th| self.hesitate.expire(at, th, &self.page))),
             };
-            let (detector, reason) = match (&self.th.dead_click, &self.th.exit_intent, &self.th.hesitation) {
-                (Some(th), ..) if dead == Some(at) => (Detector::DeadClick, self.dead.expire(th)),
-                (_, Some(th), _) if exit == Some(at) => (Detector::ExitIntent, self.exit.expire(th)),
-                (.., Some(th)) => (Detector::Hesitation, Some(self.hesitate.expire(at, th, &self.page))),
-                _ => return,
-            };
-            if let Some(reason) = reason {
-                self.raise(detector, at, reason);
-            }
+            self.raise(detector, at, reason);
         }
     }
 
-    fn raise(&mut self, detector: Detector, at: i64, reason: String) {
-        if !std::mem::replace(&mut self.fired[detector as usize], true) {
-            self.raised.push(Trigger { detector, at, reason });
+    fn raise(&mut self, detector: Detector, at: i64, reason: Option<String>) {
+        if let Some(reason) = reason {
+            if !std::mem::replace(&mut self.fired[detector as usize], true) {
+                self.raised.push(Trigger { detector, at, reason });
+            }
         }
     }
 }
@@ -1163,6 +1281,23 @@ mod tests {
         );
         assert_eq!(problems(r#"{"checkout_pages":[]}"#).1, vec![r#"signals.checkout_pages: must be a non-empty array of path parts like "checkout", got []"#]);
         assert_eq!(problems("[]").1, vec!["signals: must be true, false or an object, got an array"]);
+    }
+
+    #[test]
+    fn the_lenient_reader_reads_the_same_and_says_nothing() {
+        for signals in [
+            "true",
+            "false",
+            "[]",
+            r#"{"checkout_pages":[]}"#,
+            r#"{"checkout_pages":["/kasse",""]}"#,
+            r#"{"rage_click":{"clicks":5,"radius_px":40},"dead_click":false,"checkout_pages":["/kasse"],
+                "exit_intent":{"speed":3,"dwell_ms":"long","pause_ms":2.5,"fast_ms":5},"hesitation":7,"bounce":true}"#,
+            r#"{"form_trouble":{"rejections":3},"form_trouble":{"repeat_ms":0},"back_and_forth":{"flips":99,"window_ms":10000}}"#,
+        ] {
+            let value = json::parse(signals).unwrap();
+            assert_eq!(thresholds_lenient(&value), problems(signals).0, "{signals}");
+        }
     }
 
     #[test]
