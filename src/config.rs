@@ -230,7 +230,8 @@ pub fn from_value(value: &Value) -> (Config, Vec<Problem>) {
 const TOP_FIELDS: &[&str] =
     &["shop", "endpoint", "locale", "accent", "position", "theme", "radius", "font", "frustrations", "text", "offers", "signals", "nudge", "consent"];
 const OFFER_FIELDS: &[&str] = &["id", "kind", "answers", "min_total", "max_total", "currency"];
-const KINDS: &[(&str, &[&str])] = &[
+/// Each offer kind with the fields of its own.
+pub const KINDS: &[(&str, &[&str])] = &[
     ("payment_terms", &["instalments", "interval"]),
     ("deposit", &["percent", "amount", "min_amount"]),
     ("free_return_postage", &["method"]),

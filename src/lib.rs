@@ -5,6 +5,7 @@
 pub mod alloc;
 pub mod config;
 pub mod copy;
+pub mod event;
 pub mod flow;
 pub mod json;
 pub mod money;
