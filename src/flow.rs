@@ -178,6 +178,9 @@ impl Model {
                     self.frustration = None;
                     self.shown.clear();
                     self.contact = None;
+                    self.draft = None;
+                    self.guess = None;
+                    self.invalid = false;
                     self.trigger = trigger.to_value();
                     effects.push(Effect::Emit(event("open", vec![("trigger", self.trigger.clone())])));
                 }
@@ -264,7 +267,11 @@ impl Model {
             Msg::SetCart(cart) => {
                 let changed = cart != self.cart;
                 self.cart = cart;
-                if changed && self.stage != Stage::Closed {
+                // Offers on screen follow the cart: amounts change, and an offer the new cart rules
+                // out is no longer promised.
+                if changed && self.stage == Stage::Offering {
+                    let frustration = self.frustration.unwrap_or(Frustration::Other);
+                    self.shown = offers::eligible(&self.config, &self.cart, frustration);
                     effects.push(Effect::Render);
                 }
             }
@@ -459,6 +466,20 @@ mod tests {
             assert_eq!(stage, Stage::Closed);
             assert_eq!(got, events);
         }
+    }
+
+    #[test]
+    fn offers_on_screen_follow_the_cart() {
+        let (config, _) = crate::config::parse(
+            r#"{"offers":[{"id":"pay","kind":"payment_terms","instalments":3,"min_total":3000},{"id":"call","kind":"callback"}]}"#,
+        );
+        let mut m = Model::new(config, "/");
+        m.update(Msg::SetCart(Cart { total: 12900, currency: "GBP".into(), items: vec![] }));
+        check(&mut m, vec![Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::PayingAllAtOnce)]);
+        assert_eq!(m.shown, vec![0, 1]);
+        assert_eq!(m.update(Msg::SetCart(Cart { total: 1000, currency: "GBP".into(), items: vec![] })), vec![Effect::Render]);
+        assert_eq!(m.shown, vec![1], "instalments below their minimum are withdrawn");
+        assert_eq!(check(&mut m, vec![Msg::Accept(0)]), (Stage::Offering, vec![]));
     }
 
     #[test]

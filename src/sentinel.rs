@@ -38,6 +38,8 @@ struct Watch {
     wait: Option<Timeout>,
     fade: Option<Timeout>,
     nudge_el: Option<Element>,
+    /// The visitor opened the dialog on this page: no nudge any more.
+    dialog_used: bool,
     open: js_sys::Function,
     _listeners: Vec<EventListener>,
     _observer: Option<(MutationObserver, Closure<dyn FnMut()>)>,
@@ -45,6 +47,7 @@ struct Watch {
 
 thread_local! {
     static WATCH: RefCell<Option<Watch>> = const { RefCell::new(None) };
+    static BROKEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 fn now() -> i64 {
@@ -84,9 +87,14 @@ fn describe(element: &Element) -> String {
         out.push('#');
         out.push_str(&id);
     }
-    for class in element.class_name().split_ascii_whitespace().take(3) {
+    for class in element.class_name().split_ascii_whitespace().take(2) {
         out.push('.');
         out.push_str(class);
+    }
+    for attr in ["type", "role"] {
+        if let Some(value) = element.get_attribute(attr) {
+            out.extend(["[", attr, "=", &value, "]"]);
+        }
     }
     if let Ok(Some(style)) = window().get_computed_style(element) {
         if style.get_property_value("cursor").ok().as_deref() == Some("pointer") {
@@ -115,6 +123,9 @@ fn ours(element: &Element) -> bool {
 
 /// Feeds one event to the detectors and acts on what they raise.
 fn record(event: Event) {
+    if BROKEN.get() {
+        return;
+    }
     let raised = WATCH.with_borrow_mut(|w| {
         let w = w.as_mut()?;
         if !w.consent {
@@ -157,8 +168,7 @@ fn consider(trigger: Trigger) {
     let verdict = WATCH.with_borrow(|w| {
         let w = w.as_ref()?;
         let memory = Memory { shown_this_session: stored_int(session(), SHOWN_KEY) as u32, quiet_until: stored_int(local(), QUIET_KEY) };
-        let dialog_used = shadow().and_then(|r| r.query_selector(".panel").ok().flatten()).is_some();
-        let moment = Moment { now: now(), page_start: w.page_start, last_typing: w.last_typing, consent: w.consent, dialog_used };
+        let moment = Moment { now: now(), page_start: w.page_start, last_typing: w.last_typing, consent: w.consent, dialog_used: w.dialog_used };
         Some(policy::decide(&w.nudge, &memory, &moment))
     });
     match verdict {
@@ -246,12 +256,25 @@ fn show(trigger: Trigger) {
     });
     WATCH.with_borrow_mut(|w| {
         if let Some(w) = w {
-            let fade_after = w.nudge.show_ms.clamp(0, 600_000) as u32;
-            w.fade = Some(Timeout::new(fade_after, hide));
+            w.fade = Some(fade_later(w.nudge.show_ms));
             w.nudge_el = Some(box_);
             w._listeners.push(listener);
         }
     });
+}
+
+/// Fades the nudge after `ms`, unless the visitor is on it then (hovering or focused): it waits for them.
+fn fade_later(ms: i64) -> Timeout {
+    Timeout::new(ms.clamp(0, 600_000) as u32, move || {
+        let busy = WATCH.with_borrow(|w| {
+            w.as_ref().and_then(|w| w.nudge_el.as_ref()).is_some_and(|e| e.matches(":hover,:focus-within").unwrap_or(false))
+        });
+        if busy {
+            WATCH.with_borrow_mut(|w| w.as_mut().map(|w| w.fade = Some(fade_later(3000))));
+        } else {
+            hide();
+        }
+    })
 }
 
 fn hide() {
@@ -344,6 +367,11 @@ fn listeners() -> Vec<EventListener> {
         on(win, "hashchange", |_| navigated()),
         // The page's own way to say a submission was refused (a declined card, a server error).
         on(&doc, "relief:rejected", |_| record(Event::new(now(), Kind::Rejected))),
+        // The dialog is open: the nudge has done its job or is not wanted.
+        on(&doc, "relief:open", |_| {
+            WATCH.with_borrow_mut(|w| w.as_mut().map(|w| w.dialog_used = true));
+            hide();
+        }),
     ]
 }
 
@@ -388,8 +416,14 @@ pub fn watch(config_json: &str, pack_json: Option<String>, open: js_sys::Functio
     if WATCH.with_borrow(Option::is_some) {
         return;
     }
+    std::panic::set_hook(Box::new(|_| {
+        // After a panic the watcher cannot be trusted: stop it quietly; the launcher still works.
+        if !BROKEN.replace(true) {
+            web_sys::console::error_1(&"[relief] the frustration watcher stopped after an internal error; the page is unaffected".into());
+        }
+    }));
     let config = json::parse(config_json).unwrap_or(Value::Null);
-    let thresholds = signals::thresholds_from_value(config.get("signals").unwrap_or(&Value::Bool(true)), "signals", &mut Vec::new());
+    let thresholds = signals::thresholds_lenient(config.get("signals").unwrap_or(&Value::Bool(true)));
     let pack = pack_json.as_deref().and_then(|p| json::parse(p).ok()).unwrap_or(Value::Null);
     let lang = crate::copy::language(config.get("locale").and_then(Value::as_str).unwrap_or(""));
     let own = config.get("text");
@@ -412,6 +446,7 @@ pub fn watch(config_json: &str, pack_json: Option<String>, open: js_sys::Functio
         wait: None,
         fade: None,
         nudge_el: None,
+        dialog_used: false,
         open,
         _listeners: listeners(),
         _observer: observe(),

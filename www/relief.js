@@ -67,7 +67,8 @@
 
   w.addEventListener('error', (e) => {
     if (w.WebAssembly && e.error instanceof WebAssembly.RuntimeError && /relief_/.test(e.error.stack)) {
-      dead = true;
+      // The dialog's panic ends the widget; the watcher's only ends the watcher (it says so itself).
+      if (/relief_core/.test(e.error.stack)) dead = true;
       e.preventDefault();
     }
   });
@@ -76,11 +77,18 @@
     try {
       if (name === 'open') core.open_from(arg && arg.detector ? arg.detector : arg || 'api', arg && arg.reason);
       else if (name === 'close') core.close();
-      else if (name === 'setCart') core.set_cart(JSON.stringify(arg === undefined ? null : arg));
+      else if (name === 'setCart') core.set_cart(cartJson(arg));
     } catch (e) {
       fail(e);
     }
   }
+
+  /** A cart as JSON; one that cannot be written (a cycle, a BigInt) becomes null, which the widget reports. */
+  function cartJson(cart) {
+    try { return JSON.stringify(cart === undefined ? null : cart); } catch (e) { return 'null'; }
+  }
+
+  const itemCount = (cart) => (cart && Array.isArray(cart.items) ? cart.items : []).reduce((n, item) => n + ((item && +item.qty) || 1), 0);
 
   function call(name, arg) {
     if (dead) return;
@@ -212,7 +220,7 @@
     close: () => call('close'),
     /** cart: { total, currency, items }, amounts in minor units (pence, cents). */
     setCart(cart) {
-      items = ((cart && cart.items) || []).reduce((n, item) => n + ((item && item.qty) || 1), 0);
+      items = itemCount(cart);
       if (watcher) watcher.cart(items);
       call('setCart', cart);
     },
@@ -231,7 +239,9 @@
     try { undelivered = !!localStorage.getItem('relief:outbox'); } catch (e) { /* storage blocked */ }
     if (dataset.debug !== undefined) load();
     else if (undelivered) idle(load);
-    if (typeof config === 'object' && config.signals !== false) idle(() => watch(config, pack));
-  });
+    if (config && typeof config === 'object' && config.signals !== false) idle(() => watch(config, pack));
+  }).catch(fail);
+  // A cart set before the loader ran reaches the watcher too.
+  for (const [name, arg] of queue) if (name === 'setCart') items = itemCount(arg);
   if (queue.some((entry) => entry[0] === 'open')) load();
 })();

@@ -73,8 +73,10 @@ fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
-/// Gives an event from the core its id, time and page, in that order first.
-fn stamp(event: Value, page: &str) -> Value {
+/// Gives an event from the core its id, time and page, in that order first. The page is read now, not
+/// at mount: a single-page app changes it without a load.
+fn stamp(event: Value, _mounted_on: &str) -> Value {
+    let page = window().location().pathname().unwrap_or_default();
     let mut members = vec![
         ("id".to_string(), Value::str(random_id())),
         ("type".to_string(), event.get("type").cloned().unwrap_or(Value::Null)),
@@ -166,7 +168,11 @@ impl App {
     }
 
     fn restore_focus(&mut self) {
-        let ours = self.focus_before.as_ref().is_some_and(|e| e.is_same_node(Some(&self.ui.host)));
+        // Focus that was nowhere in particular (the body), or in the widget, goes back to the launcher.
+        let body = document().body();
+        let ours = self.focus_before.as_ref().is_some_and(|e| {
+            e.is_same_node(Some(&self.ui.host)) || body.as_ref().is_some_and(|b| e.is_same_node(Some(b)))
+        });
         match self.focus_before.take() {
             Some(element) if !ours && element.is_connected() => {
                 let _ = element.focus();

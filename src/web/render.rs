@@ -78,8 +78,6 @@ impl Ui {
         head.append_child(&heading)?;
         head.append_child(&close)?;
         let body = el(doc, "div", "body")?;
-        // A screen reader hears the acknowledgement and the offers as they appear.
-        body.set_attribute("aria-live", "polite")?;
         panel.append_child(&head)?;
         panel.append_child(&body)?;
 
@@ -137,13 +135,18 @@ impl Ui {
         self.close.set_attribute("aria-label", &dialog.close_label)?;
         self.close.set_attribute("title", &dialog.close_label)?;
         self.heading.set_text_content(Some(&self.text(&dialog.heading, &screen.currency)));
+        // The same screen drawn again (an error shown, the cart changed) keeps what the visitor typed
+        // and where their focus was.
+        let kept = (!moved).then(|| self.typed_and_focus());
         self.body.set_text_content(None);
         for block in &dialog.blocks {
             let node = self.block(block, &screen.currency)?;
             self.body.append_child(&node)?;
         }
         self.panel.remove_attribute("hidden")?;
-        if moved {
+        if let Some((typed, focus)) = kept {
+            self.restore(typed, focus);
+        } else {
             let target = match dialog.focus {
                 Focus::Heading => Some(self.heading.clone()),
                 Focus::FirstButton => self.first(".body button"),
@@ -152,6 +155,36 @@ impl Ui {
             let _ = target.unwrap_or_else(|| self.heading.clone()).focus();
         }
         Ok(())
+    }
+
+    /// The field's text and a way to find the focused control again after the body is rebuilt.
+    fn typed_and_focus(&self) -> (Option<(String, String)>, Option<String>) {
+        let field = self.root.query_selector(".body textarea, .body input").ok().flatten();
+        let typed = field.as_ref().map(|f| (f.id(), self.field_value(f.id().trim_start_matches("rw-"))));
+        let focus = self.root.active_element().filter(|a| self.body.contains(Some(a))).map(|a| {
+            a.get_attribute("data-action").map_or_else(|| ["#", &a.id()].concat(), |code| ["[data-action=\"", &code, "\"]"].concat())
+        });
+        (typed, focus)
+    }
+
+    fn restore(&self, typed: Option<(String, String)>, focus: Option<String>) {
+        if let Some((id, value)) = typed {
+            if let Some(field) = self.root.get_element_by_id(&id) {
+                if let Some(area) = field.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+                    area.set_value(&value);
+                } else if let Some(input) = field.dyn_ref::<web_sys::HtmlInputElement>() {
+                    input.set_value(&value);
+                }
+            }
+        }
+        // Only when focus was in what was rebuilt. A submit button has no data-action or id: its form's
+        // field takes focus, so the visitor can fix what was refused.
+        let Some(focus) = focus else { return };
+        let same = (focus != "#").then(|| self.root.query_selector(&focus).ok().flatten()).flatten();
+        let target = same.or_else(|| self.root.query_selector(".body textarea, .body input").ok().flatten());
+        if let Some(element) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+            let _ = element.focus();
+        }
     }
 
     /// Tab on the dialog's last control goes to its first (Shift+Tab the other way round). Returns
@@ -165,7 +198,9 @@ impl Ui {
         let (first, last) = (at(0)?, at(all.length().checked_sub(1)?)?);
         let active = self.root.active_element();
         let (edge, target) = if backwards { (&first, &last) } else { (&last, &first) };
-        let leaving = active.as_ref().is_none_or(|a| a.is_same_node(Some(edge)) || !self.panel.contains(Some(a)));
+        // Going backwards from the heading (where focus lands on a new screen) also wraps.
+        let at_edge = |a: &Element| a.is_same_node(Some(edge)) || backwards && a.is_same_node(Some(&self.heading));
+        let leaving = active.as_ref().is_none_or(|a| at_edge(a) || !self.panel.contains(Some(a)));
         if leaving {
             let _ = target.focus();
         }
