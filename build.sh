@@ -4,7 +4,7 @@
 #   ./build.sh build   wasm + glue + loader into www/dist/
 #   ./build.sh test    native cargo tests, wasm tests in headless Chromium, build, end-to-end tests
 #   ./build.sh demo    build, then serve the demo shop on 127.0.0.1:${PORT:-8080}
-#   ./build.sh size    raw / gzip -9 / brotli -q 11 bytes of every file in www/dist/
+#   ./build.sh size    raw / gzip -9 / brotli -q 11 bytes of every file in www/dist/, and the budget
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,7 +35,7 @@ usage: ./build.sh <command>
   build   compile the widget and write www/dist/ (relief.js, relief_core.js, relief_core_bg.wasm)
   test    native cargo tests, wasm tests in headless Chromium, build, end-to-end tests
   demo    build, then serve the demo shop on http://127.0.0.1:${PORT:-8080}/
-  size    raw, gzip -9 and brotli -q 11 bytes of every file in www/dist/
+  size    raw, gzip -9 and brotli -q 11 bytes of every file in www/dist/; fails over budget
   bench   native benchmark tables, then each bench/*.mjs in headless Chromium
 EOF
 }
@@ -138,7 +138,8 @@ ensure_node() {
 ensure_npm_deps() {
   ensure_node
   if [[ ! -d node_modules || package-lock.json -nt node_modules || ! -x node_modules/.bin/esbuild \
-        || ! -x node_modules/.bin/wasm-opt || ! -d node_modules/playwright-core || ! -d node_modules/axe-core ]]; then
+        || ! -x node_modules/.bin/wasm-opt || ! -d node_modules/playwright-core || ! -d node_modules/axe-core \
+        || ! -d node_modules/survey-js-ui ]]; then
     say "installing npm dev dependencies (npm ci)"
     npm ci --no-audit --no-fund </dev/null
     touch node_modules
@@ -271,12 +272,22 @@ cmd_size() {
   done < <(find "$DIST" -type f | LC_ALL=C sort)
 
   local raw gz br name total_raw=0 total_gz=0 total_br=0
+  # Brotli bytes for the budget: the loader, what loads before any interaction (the loader, the
+  # watcher, one language pack: the largest), and everything a visitor can download (that, the dialog
+  # and the text understanding).
+  local loader_br=0 before_br=0 locale_br=0 rest_br=0
   printf '%-32s %10s %10s %10s\n' file raw gzip-9 brotli-11
   for f in "${files[@]}"; do
     raw=$(wc -c <"$f")
     gz=$(gzip -9 -c "$f" | wc -c)
     br=$(brotli -q 11 -c "$f" | wc -c)
     name="${f#"$DIST"/}"
+    case "$name" in
+      relief.js) loader_br=$br before_br=$((before_br + br)) ;;
+      relief_signals*) before_br=$((before_br + br)) ;;
+      locales/*) if ((br > locale_br)); then locale_br=$br; fi ;;
+      *) rest_br=$((rest_br + br)) ;;
+    esac
     [[ "$name" == relief.js ]] && name="relief.js (loader)"
     printf '%-32s %10d %10d %10d\n' "$name" "$raw" "$gz" "$br"
     total_raw=$((total_raw + raw))
@@ -284,6 +295,21 @@ cmd_size() {
     total_br=$((total_br + br))
   done
   printf '%-32s %10d %10d %10d\n' total "$total_raw" "$total_gz" "$total_br"
+
+  # Budgets (issue 8), brotli -q 11 bytes; over budget exits non-zero. `./build.sh test` does not run this.
+  before_br=$((before_br + locale_br))
+  local over=0 what size limit verdict
+  echo
+  while IFS='|' read -r what size limit; do
+    verdict=ok
+    ((size <= limit)) || { verdict="OVER by $((size - limit)) B"; over=1; }
+    printf 'budget %-60s %7d B  <= %6d B  %s\n' "$what" "$size" "$limit" "$verdict"
+  done <<EOF
+loader (relief.js)|$loader_br|2048
+before interaction (loader, relief_signals*, largest locale)|$before_br|20480
+everything (that, relief_core*, relief_understand*)|$((before_br + rest_br))|40960
+EOF
+  ((!over)) || die "over the size budget"
 }
 
 cmd_bench() {
