@@ -8,6 +8,7 @@ use crate::copy;
 use crate::json::{int_text, Value};
 use crate::money::is_currency_code;
 use crate::policy::{self, Nudge};
+use crate::schema;
 use crate::signals::{self, Thresholds};
 use std::fmt;
 
@@ -34,14 +35,7 @@ impl Frustration {
     ];
 
     pub fn key(self) -> &'static str {
-        match self {
-            Frustration::DeliveryCost => "delivery_cost",
-            Frustration::PayingAllAtOnce => "paying_all_at_once",
-            Frustration::Returns => "returns",
-            Frustration::CantFind => "cant_find",
-            Frustration::Confusing => "confusing",
-            Frustration::Other => "other",
-        }
+        schema::FRUSTRATIONS[self as usize]
     }
 
     pub fn from_key(key: &str) -> Option<Frustration> {
@@ -58,12 +52,50 @@ pub enum Interval {
 
 impl Interval {
     pub fn key(self) -> &'static str {
+        schema::INTERVALS[self as usize]
+    }
+
+    /// Payments a year, for interest at an APR.
+    pub fn per_year(self) -> u32 {
         match self {
-            Interval::Weekly => "weekly",
-            Interval::Fortnightly => "fortnightly",
-            Interval::Monthly => "monthly",
+            Interval::Weekly => 52,
+            Interval::Fortnightly => 26,
+            Interval::Monthly => 12,
         }
     }
+}
+
+/// What paying in instalments costs on top of the total.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cost {
+    Free,
+    /// A fixed fee in minor units.
+    Fee(i64),
+    /// Interest at this APR, in basis points (1990 is 19.9%).
+    Apr(u32),
+}
+
+/// When the rest of a deposit is paid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RestWhen {
+    OnDelivery,
+    Later,
+}
+
+/// Which visitors an offer is for; the widget knows only whether it has seen this browser before.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visitors {
+    Any,
+    FirstTime,
+    Returning,
+}
+
+/// A discount's code: written in the config, or asked of the shop's server when the visitor accepts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Code {
+    Fixed(String),
+    /// POSTed `{offer, total, currency}`, answers `{"code": "..."}`: a single-use code.
+    Url(String),
 }
 
 /// A part of the cart: a percentage or a fixed amount in minor units.
@@ -82,26 +114,28 @@ pub enum ReturnMethod {
 /// A kind of relief with its own parameters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Kind {
-    PaymentTerms { instalments: u32, interval: Interval },
-    Deposit { share: Share, min_amount: i64 },
+    PaymentTerms { instalments: u32, interval: Interval, cost: Cost },
+    Deposit { share: Share, min_amount: i64, rest_when: RestWhen },
     FreeReturnPostage { method: ReturnMethod },
-    BonusGoods { percent: u32 },
-    Discount { share: Share, code: String },
+    /// `products`: the product ids it applies to; empty means every product.
+    BonusGoods { percent: u32, products: Vec<String> },
+    Discount { share: Share, code: Code },
     Callback,
     HumanHelp { url: Option<String>, phone: Option<String>, label: Option<String> },
 }
 
 impl Kind {
     pub fn key(&self) -> &'static str {
-        match self {
-            Kind::PaymentTerms { .. } => "payment_terms",
-            Kind::Deposit { .. } => "deposit",
-            Kind::FreeReturnPostage { .. } => "free_return_postage",
-            Kind::BonusGoods { .. } => "bonus_goods",
-            Kind::Discount { .. } => "discount",
-            Kind::Callback => "callback",
-            Kind::HumanHelp { .. } => "human_help",
-        }
+        let index = match self {
+            Kind::PaymentTerms { .. } => 0,
+            Kind::Deposit { .. } => 1,
+            Kind::FreeReturnPostage { .. } => 2,
+            Kind::BonusGoods { .. } => 3,
+            Kind::Discount { .. } => 4,
+            Kind::Callback => 5,
+            Kind::HumanHelp { .. } => 6,
+        };
+        schema::KIND_NAMES[index]
     }
 }
 
@@ -115,6 +149,11 @@ pub struct Offer {
     pub min_total: Option<i64>,
     pub max_total: Option<i64>,
     pub currency: Option<String>,
+    /// Page path patterns (`*` matches any run of characters); empty means every page.
+    pub pages: Vec<String>,
+    pub visitors: Visitors,
+    /// Higher is shown first; equal priorities keep the config's order.
+    pub priority: i64,
     /// The offer as the shop wrote it, echoed to the host page on accept.
     pub source: Value,
 }
@@ -147,6 +186,8 @@ pub struct Config {
     pub nudge: Nudge,
     /// Whether the visitor's consent is needed before the widget watches for frustration.
     pub consent_required: bool,
+    /// Whether the loader also pushes relief events to `window.dataLayer`.
+    pub data_layer: bool,
 }
 
 impl Default for Config {
@@ -164,6 +205,7 @@ impl Default for Config {
             signals: Thresholds::default(),
             nudge: Nudge::default(),
             consent_required: false,
+            data_layer: false,
         }
     }
 }
@@ -227,19 +269,8 @@ pub fn from_value(value: &Value) -> (Config, Vec<Problem>) {
     (config, v.problems)
 }
 
-const TOP_FIELDS: &[&str] =
-    &["shop", "endpoint", "locale", "accent", "position", "theme", "radius", "font", "frustrations", "text", "offers", "signals", "nudge", "consent"];
-const OFFER_FIELDS: &[&str] = &["id", "kind", "answers", "min_total", "max_total", "currency"];
 /// Each offer kind with the fields of its own.
-pub const KINDS: &[(&str, &[&str])] = &[
-    ("payment_terms", &["instalments", "interval"]),
-    ("deposit", &["percent", "amount", "min_amount"]),
-    ("free_return_postage", &["method"]),
-    ("bonus_goods", &["percent"]),
-    ("discount", &["percent", "amount", "code"]),
-    ("callback", &[]),
-    ("human_help", &["url", "phone", "label"]),
-];
+pub use crate::schema::KINDS;
 
 struct Validator {
     problems: Vec<Problem>,
@@ -321,19 +352,38 @@ impl Validator {
         }
     }
 
-    fn choice<T: Copy>(&mut self, value: &Value, path: &str, options: &[(&str, T)]) -> Option<T> {
-        let keys: Vec<&str> = options.iter().map(|(k, _)| *k).collect();
-        match value.as_str().and_then(|s| options.iter().find(|(k, _)| *k == s)) {
-            Some((_, t)) => Some(*t),
+    /// The index of the option `value` names.
+    fn choice(&mut self, value: &Value, path: &str, options: &[&str]) -> Option<usize> {
+        match value.as_str().and_then(|s| options.iter().position(|k| *k == s)) {
+            Some(i) => Some(i),
             None => {
                 let got = match value {
                     Value::Str(s) => quoted(s),
                     other => other.type_name().to_string(),
                 };
-                self.problem(path, [&one_of(&keys), ", got ", &got].concat());
+                self.problem(path, [&one_of(options), ", got ", &got].concat());
                 None
             }
         }
+    }
+
+    /// A URL or path that starts with one of `prefixes`.
+    fn url(&mut self, value: &Value, path: &str, prefixes: &[&str]) -> Option<String> {
+        let url = self.string(value, path)?;
+        if prefixes.iter().any(|p| url.starts_with(p)) {
+            return Some(url);
+        }
+        self.problem(path, ["must start with ", &prefixes.join(", "), "; got ", &quoted(&url)].concat());
+        None
+    }
+
+    /// An array of non-empty strings.
+    fn strings(&mut self, value: &Value, path: &str) -> Vec<String> {
+        let Value::Arr(items) = value else {
+            self.problem(path, ["must be an array, got ", value.type_name()].concat());
+            return Vec::new();
+        };
+        items.iter().enumerate().filter_map(|(i, item)| self.string(item, &index(path, i))).collect()
     }
 
     fn frustration_list(&mut self, value: &Value, path: &str, allow_other: bool) -> Vec<Frustration> {
@@ -356,19 +406,12 @@ impl Validator {
 
     fn config(&mut self, value: &Value) -> Config {
         let mut config = Config::default();
-        for (key, field) in self.members(value, "", &[TOP_FIELDS]) {
+        for (key, field) in self.members(value, "", &[schema::TOP]) {
             let path = key.as_str();
             match path {
+                "$schema" => drop(self.string(field, path)),
                 "shop" => config.shop = self.string(field, path),
-                "endpoint" => {
-                    if let Some(url) = self.string(field, path) {
-                        if url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/') {
-                            config.endpoint = Some(url);
-                        } else {
-                            self.problem(path, ["must be an http(s) URL or a path starting with '/', got ", &quoted(&url)].concat());
-                        }
-                    }
-                }
+                "endpoint" => config.endpoint = self.url(field, path, schema::ENDPOINT_PREFIXES),
                 "locale" => {
                     if let Some(locale) = self.string(field, path) {
                         if locale.len() <= 35 && locale.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
@@ -388,8 +431,8 @@ impl Validator {
                     }
                 }
                 "position" => {
-                    if let Some(p) = self.choice(field, path, &[("right", Position::Right), ("left", Position::Left)]) {
-                        config.position = p;
+                    if let Some(p) = self.choice(field, path, schema::POSITIONS) {
+                        config.position = [Position::Right, Position::Left][p];
                     }
                 }
                 "frustrations" => {
@@ -405,12 +448,8 @@ impl Validator {
                 "signals" => config.signals = signals::thresholds_from_value(field, path, &mut self.problems),
                 "nudge" => config.nudge = self.nudge(field, path),
                 // Read by the loader, which draws the shell; checked here so mistakes are reported.
-                "theme" => {
-                    self.choice(field, path, &[("auto", ()), ("light", ()), ("dark", ())]);
-                }
-                "radius" => {
-                    self.int(field, path, 0, 28);
-                }
+                "theme" => drop(self.choice(field, path, schema::THEMES)),
+                "radius" => drop(self.int(field, path, schema::RADIUS.0, schema::RADIUS.1)),
                 "font" => {
                     if let Some(font) = self.string(field, path) {
                         let safe = font.len() <= 200 && font.bytes().all(|b| b.is_ascii_alphanumeric() || b" ,'\"-".contains(&b));
@@ -419,10 +458,11 @@ impl Validator {
                         }
                     }
                 }
-                "consent" => {
-                    let options = [("required", true), ("not_required", false)];
-                    config.consent_required = self.choice(field, path, &options).unwrap_or(false);
-                }
+                "consent" => config.consent_required = self.choice(field, path, schema::CONSENT) == Some(0),
+                "data_layer" => match field {
+                    Value::Bool(on) => config.data_layer = *on,
+                    other => self.problem(path, ["must be true or false, got ", other.type_name()].concat()),
+                },
                 _ => {} // reported by `members`
             }
         }
@@ -433,7 +473,7 @@ impl Validator {
     /// [`policy::nudge_lenient`], so both agree on what a valid value means.
     fn nudge(&mut self, value: &Value, path: &str) -> Nudge {
         if !matches!(value, Value::Bool(false)) {
-            for (key, field) in self.members(value, path, &[&["per_session", "quiet_days", "delay_ms", "show_ms"]]) {
+            for (key, field) in self.members(value, path, &[schema::NUDGE]) {
                 let (min, max) = match key.as_str() {
                     "per_session" => (0, 10),
                     "quiet_days" => (0, 365),
@@ -507,8 +547,8 @@ impl Validator {
     fn offer(&mut self, value: &Value, path: &str) -> Option<Offer> {
         let before = self.problems.len();
         let kind_name = value.get("kind").and_then(Value::as_str);
-        let kind_fields: &[&str] = KINDS.iter().find(|(k, _)| Some(*k) == kind_name).map_or(&[], |(_, f)| f);
-        let members = self.members(value, path, &[OFFER_FIELDS, kind_fields]);
+        let kind_fields: &[&str] = schema::KINDS.iter().find(|(k, _)| Some(*k) == kind_name).map_or(&[], |(_, f)| f);
+        let members = self.members(value, path, &[schema::OFFER, kind_fields]);
         if members.is_empty() {
             if before == self.problems.len() {
                 self.problem(path, "must have at least \"id\" and \"kind\"");
@@ -516,122 +556,151 @@ impl Validator {
             return None;
         }
         let field = |key: &str| value.get(key);
+        let at = |key: &str| join(path, key);
 
         let id = match field("id") {
             None => {
-                self.problem(&join(path, "id"), "missing; give every offer a short unique id like \"pay-in-3\"");
+                self.problem(&at("id"), "missing; give every offer a short unique id like \"pay-in-3\"");
                 None
             }
-            Some(v) => self.string(v, &join(path, "id")).and_then(|id| {
+            Some(v) => self.string(v, &at("id")).and_then(|id| {
                 if id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
                     Some(id)
                 } else {
-                    self.problem(&join(path, "id"), ["must use only a-z, 0-9, '-' and '_', got ", &quoted(&id)].concat());
+                    self.problem(&at("id"), ["must use only a-z, 0-9, '-' and '_', got ", &quoted(&id)].concat());
                     None
                 }
             }),
         };
-        let answers = field("answers").map_or_else(Vec::new, |v| self.frustration_list(v, &join(path, "answers"), true));
-        let min_total = field("min_total").and_then(|v| self.int(v, &join(path, "min_total"), 0, i64::MAX));
-        let max_total = field("max_total").and_then(|v| self.int(v, &join(path, "max_total"), 0, i64::MAX));
+        let answers = field("answers").map_or_else(Vec::new, |v| self.frustration_list(v, &at("answers"), true));
+        let (lo, hi) = schema::MONEY;
+        let min_total = field("min_total").and_then(|v| self.int(v, &at("min_total"), lo, hi));
+        let max_total = field("max_total").and_then(|v| self.int(v, &at("max_total"), lo, hi));
         if let (Some(min), Some(max)) = (min_total, max_total) {
             if min > max {
-                self.problem(&join(path, "max_total"), ["must not be below min_total (", &int_text(min), "), got ", &int_text(max)].concat());
+                self.problem(&at("max_total"), ["must not be below min_total (", &int_text(min), "), got ", &int_text(max)].concat());
             }
         }
-        let currency = field("currency").and_then(|v| self.string(v, &join(path, "currency"))).and_then(|c| {
+        let currency = field("currency").and_then(|v| self.string(v, &at("currency"))).and_then(|c| {
             if is_currency_code(&c) {
                 Some(c)
             } else {
-                self.problem(&join(path, "currency"), ["must be an ISO 4217 code like \"GBP\", got ", &quoted(&c)].concat());
+                self.problem(&at("currency"), ["must be an ISO 4217 code like \"GBP\", got ", &quoted(&c)].concat());
                 None
             }
         });
+        let pages = field("pages").map_or_else(Vec::new, |v| self.strings(v, &at("pages")));
+        for (i, page) in pages.iter().enumerate() {
+            if !page.starts_with(['/', '*']) {
+                self.problem(&index(&at("pages"), i), ["must be a path like \"/checkout*\", starting with '/' or '*', got ", &quoted(page)].concat());
+            }
+        }
+        let visitors = field("visitors").map_or(Some(0), |v| self.choice(v, &at("visitors"), schema::VISITORS));
+        let priority = field("priority").map_or(Some(0), |v| self.int(v, &at("priority"), schema::PRIORITY.0, schema::PRIORITY.1));
         let kind = match field("kind") {
             None => {
-                let kinds: Vec<&str> = KINDS.iter().map(|(k, _)| *k).collect();
-                self.problem(&join(path, "kind"), ["missing; ", &one_of(&kinds)].concat());
+                self.problem(&at("kind"), ["missing; ", &one_of(schema::KIND_NAMES)].concat());
                 None
             }
             Some(v) => self.kind(v, value, path),
         };
+        if let (Some(Kind::PaymentTerms { cost: Cost::Fee(_), .. }), None) = (&kind, &currency) {
+            self.problem(&at("fee"), "needs the offer's \"currency\": the fee is in its minor units");
+        }
         if self.problems.len() != before {
             return None;
         }
-        Some(Offer { id: id?, kind: kind?, answers, min_total, max_total, currency, source: value.clone() })
+        let visitors = [Visitors::Any, Visitors::FirstTime, Visitors::Returning][visitors?];
+        Some(Offer { id: id?, kind: kind?, answers, min_total, max_total, currency, pages, visitors, priority: priority?, source: value.clone() })
     }
 
-    fn share(&mut self, offer: &Value, path: &str, max_percent: i64) -> Option<Share> {
-        match (offer.get("percent"), offer.get("amount")) {
-            (Some(p), None) => self.int(p, &join(path, "percent"), 1, max_percent).map(|p| Share::Percent(p as u32)),
-            (None, Some(a)) => self.int(a, &join(path, "amount"), 1, i64::MAX).map(Share::Amount),
+    /// Exactly one of the two fields `a` and `b`.
+    fn one_of_two<'v>(&mut self, offer: &'v Value, path: &str, a: &str, b: &str) -> Option<(bool, &'v Value)> {
+        match (offer.get(a), offer.get(b)) {
+            (Some(v), None) => Some((true, v)),
+            (None, Some(v)) => Some((false, v)),
             (Some(_), Some(_)) => {
-                self.problem(&join(path, "amount"), "give either percent or amount, not both");
+                self.problem(&join(path, b), ["give either ", a, " or ", b, ", not both"].concat());
                 None
             }
             (None, None) => {
-                self.problem(path, "needs \"percent\" or \"amount\"");
+                self.problem(path, ["needs \"", a, "\" or \"", b, "\""].concat());
                 None
             }
+        }
+    }
+
+    fn share(&mut self, offer: &Value, path: &str, percent: (i64, i64)) -> Option<Share> {
+        match self.one_of_two(offer, path, "percent", "amount")? {
+            (true, p) => self.int(p, &join(path, "percent"), percent.0, percent.1).map(|p| Share::Percent(p as u32)),
+            (false, a) => self.int(a, &join(path, "amount"), schema::POSITIVE_MONEY.0, schema::POSITIVE_MONEY.1).map(Share::Amount),
         }
     }
 
     fn kind(&mut self, kind: &Value, offer: &Value, path: &str) -> Option<Kind> {
-        let kinds: Vec<(&str, &str)> = KINDS.iter().map(|(k, _)| (*k, *k)).collect();
-        let name = self.choice(kind, &join(path, "kind"), &kinds)?;
+        let name = schema::KIND_NAMES[self.choice(kind, &join(path, "kind"), schema::KIND_NAMES)?];
         let field = |key: &str| offer.get(key);
+        let at = |key: &str| join(path, key);
         Some(match name {
             "payment_terms" => {
+                let (lo, hi) = schema::INSTALMENTS;
                 let instalments = match field("instalments") {
-                    Some(v) => self.int(v, &join(path, "instalments"), 2, 12),
+                    Some(v) => self.int(v, &at("instalments"), lo, hi),
                     None => {
-                        self.problem(&join(path, "instalments"), "missing; how many payments, 2..=12");
+                        self.problem(&at("instalments"), "missing; how many payments, 2..=12");
                         None
                     }
                 };
-                let intervals = [("weekly", Interval::Weekly), ("fortnightly", Interval::Fortnightly), ("monthly", Interval::Monthly)];
-                let interval = field("interval").map_or(Some(Interval::Monthly), |v| self.choice(v, &join(path, "interval"), &intervals));
-                Kind::PaymentTerms { instalments: instalments? as u32, interval: interval? }
-            }
-            "deposit" => {
-                let share = self.share(offer, path, 90);
-                let min_amount = field("min_amount").map_or(Some(0), |v| self.int(v, &join(path, "min_amount"), 0, i64::MAX));
-                Kind::Deposit { share: share?, min_amount: min_amount? }
-            }
-            "free_return_postage" => {
-                let methods = [("label", ReturnMethod::Label), ("qr", ReturnMethod::Qr)];
-                let method = field("method").map_or(Some(ReturnMethod::Label), |v| self.choice(v, &join(path, "method"), &methods));
-                Kind::FreeReturnPostage { method: method? }
-            }
-            "bonus_goods" => match field("percent") {
-                Some(v) => Kind::BonusGoods { percent: self.int(v, &join(path, "percent"), 1, 100)? as u32 },
-                None => {
-                    self.problem(&join(path, "percent"), "missing; how much more, 1..=100");
-                    return None;
-                }
-            },
-            "discount" => {
-                let share = self.share(offer, path, 90);
-                let code = match field("code") {
-                    Some(v) => self.string(v, &join(path, "code")),
-                    None => {
-                        self.problem(&join(path, "code"), "missing; the code the visitor uses at checkout");
+                let intervals = [Interval::Weekly, Interval::Fortnightly, Interval::Monthly];
+                let interval = field("interval").map_or(Some(2), |v| self.choice(v, &at("interval"), schema::INTERVALS));
+                let cost = match (field("fee"), field("apr")) {
+                    (None, None) => Some(Cost::Free),
+                    (Some(fee), None) => self.int(fee, &at("fee"), schema::POSITIVE_MONEY.0, schema::POSITIVE_MONEY.1).map(Cost::Fee),
+                    (None, Some(apr)) => self.int(apr, &at("apr"), schema::APR.0, schema::APR.1).map(|a| Cost::Apr(a as u32)),
+                    (Some(_), Some(_)) => {
+                        self.problem(&at("apr"), "give either fee or apr, not both");
                         None
                     }
+                };
+                Kind::PaymentTerms { instalments: instalments? as u32, interval: intervals[interval?], cost: cost? }
+            }
+            "deposit" => {
+                let share = self.share(offer, path, schema::DEPOSIT_PERCENT);
+                let min_amount = field("min_amount").map_or(Some(0), |v| self.int(v, &at("min_amount"), schema::MONEY.0, schema::MONEY.1));
+                let rest_when = field("rest_when").map_or(Some(0), |v| self.choice(v, &at("rest_when"), schema::REST_WHEN));
+                Kind::Deposit { share: share?, min_amount: min_amount?, rest_when: [RestWhen::OnDelivery, RestWhen::Later][rest_when?] }
+            }
+            "free_return_postage" => {
+                let method = field("method").map_or(Some(0), |v| self.choice(v, &at("method"), schema::METHODS));
+                Kind::FreeReturnPostage { method: [ReturnMethod::Label, ReturnMethod::Qr][method?] }
+            }
+            "bonus_goods" => {
+                let products = field("products").map_or_else(Vec::new, |v| self.strings(v, &at("products")));
+                let (lo, hi) = schema::BONUS_PERCENT;
+                match field("percent") {
+                    Some(v) => Kind::BonusGoods { percent: self.int(v, &at("percent"), lo, hi)? as u32, products },
+                    None => {
+                        self.problem(&at("percent"), "missing; how much more, 1..=100");
+                        return None;
+                    }
+                }
+            }
+            "discount" => {
+                let share = self.share(offer, path, schema::DISCOUNT_PERCENT);
+                let code = match self.one_of_two(offer, path, "code", "code_url") {
+                    Some((true, v)) => self.string(v, &at("code")).map(Code::Fixed),
+                    Some((false, v)) => self.url(v, &at("code_url"), schema::ENDPOINT_PREFIXES).map(Code::Url),
+                    None => None,
                 };
                 Kind::Discount { share: share?, code: code? }
             }
             "callback" => Kind::Callback,
             _ /* human_help */ => {
-                let url = field("url").and_then(|v| self.string(v, &join(path, "url")));
-                let phone = field("phone").and_then(|v| self.string(v, &join(path, "phone")));
-                let label = field("label").and_then(|v| self.string(v, &join(path, "label")));
-                if let Some(u) = &url {
-                    let safe = ["https://", "http://", "mailto:", "tel:", "/"].iter().any(|p| u.starts_with(p));
-                    if !safe {
-                        self.problem(&join(path, "url"), ["must start with https://, http://, mailto:, tel: or /, got ", &quoted(u)].concat());
-                        return None;
-                    }
+                let url = field("url").and_then(|v| self.url(v, &at("url"), schema::LINK_PREFIXES));
+                let phone = field("phone").and_then(|v| self.string(v, &at("phone")));
+                let label = field("label").and_then(|v| self.string(v, &at("label")));
+                if field("url").is_some() && url.is_none() {
+                    return None;
                 }
                 if url.is_none() && phone.is_none() {
                     self.problem(path, "needs \"url\" or \"phone\"");
@@ -685,9 +754,10 @@ mod tests {
         assert_eq!(config.position, Position::Left);
         assert_eq!(config.frustrations, vec![Frustration::Returns, Frustration::DeliveryCost]);
         assert_eq!(config.copy("launcher"), "Can we help?");
-        assert_eq!(config.offers[0].kind, Kind::PaymentTerms { instalments: 3, interval: Interval::Monthly });
-        assert_eq!(config.offers[1].kind, Kind::Deposit { share: Share::Percent(20), min_amount: 1000 });
-        assert_eq!(config.offers[4].kind, Kind::Discount { share: Share::Amount(500), code: "SORRY5".into() });
+        assert_eq!(config.offers[0].kind, Kind::PaymentTerms { instalments: 3, interval: Interval::Monthly, cost: Cost::Free });
+        assert_eq!(config.offers[1].kind, Kind::Deposit { share: Share::Percent(20), min_amount: 1000, rest_when: RestWhen::OnDelivery });
+        assert_eq!(config.offers[4].kind, Kind::Discount { share: Share::Amount(500), code: Code::Fixed("SORRY5".into()) });
+        assert_eq!((config.offers[0].visitors, config.offers[0].priority, config.offers[0].pages.len()), (Visitors::Any, 0, 0));
     }
 
     #[test]
@@ -705,12 +775,12 @@ mod tests {
         assert_eq!(
             lines,
             vec![
-                "colour: unknown field; expected one of: shop, endpoint, locale, accent, position, theme, radius, font, frustrations, text, offers, signals, nudge, consent",
+                "colour: unknown field; expected one of: $schema, shop, endpoint, locale, accent, position, theme, radius, font, frustrations, text, offers, signals, nudge, consent, data_layer",
                 "offers[1].instalments: must be 2..=12, got 0",
                 "offers[2].id: missing; give every offer a short unique id like \"pay-in-3\"",
-                "offers[3].intervall: unknown field; expected one of: id, kind, answers, min_total, max_total, currency, instalments, interval",
+                "offers[3].intervall: unknown field; expected one of: id, kind, answers, min_total, max_total, currency, pages, visitors, priority, instalments, interval, fee, apr",
                 "offers[4].id: \"ok\" is used by an earlier offer",
-                "offers[5].code: missing; the code the visitor uses at checkout",
+                "offers[5]: needs \"code\" or \"code_url\"",
             ]
         );
         assert_eq!(config.offers.iter().map(|o| o.id.as_str()).collect::<Vec<_>>(), vec!["ok"]);
@@ -795,6 +865,67 @@ mod tests {
                 "consent: expected one of: required, not_required, got \"maybe\"",
             ]
         );
+    }
+
+    #[test]
+    fn every_kind_reads_its_own_parameters() {
+        let (config, problems) = parse(
+            r#"{"data_layer":true,"offers":[
+              {"id":"fee","kind":"payment_terms","instalments":4,"interval":"fortnightly","fee":250,"currency":"EUR"},
+              {"id":"apr","kind":"payment_terms","instalments":12,"apr":1990,"priority":5},
+              {"id":"dep","kind":"deposit","amount":2500,"rest_when":"later","visitors":"returning"},
+              {"id":"more","kind":"bonus_goods","percent":10,"products":["fern","ivy"],"pages":["/plants/*"]},
+              {"id":"code","kind":"discount","percent":10,"code_url":"/relief/codes","visitors":"first_time"}
+            ]}"#,
+        );
+        assert_eq!(problems, vec![]);
+        assert!(config.data_layer);
+        let kinds: Vec<&Kind> = config.offers.iter().map(|o| &o.kind).collect();
+        assert_eq!(kinds[0], &Kind::PaymentTerms { instalments: 4, interval: Interval::Fortnightly, cost: Cost::Fee(250) });
+        assert_eq!(kinds[1], &Kind::PaymentTerms { instalments: 12, interval: Interval::Monthly, cost: Cost::Apr(1990) });
+        assert_eq!(kinds[2], &Kind::Deposit { share: Share::Amount(2500), min_amount: 0, rest_when: RestWhen::Later });
+        assert_eq!(kinds[3], &Kind::BonusGoods { percent: 10, products: vec!["fern".into(), "ivy".into()] });
+        assert_eq!(kinds[4], &Kind::Discount { share: Share::Percent(10), code: Code::Url("/relief/codes".into()) });
+        assert_eq!(config.offers[1].priority, 5);
+        assert_eq!(config.offers[2].visitors, Visitors::Returning);
+        assert_eq!(config.offers[3].pages, vec!["/plants/*"]);
+        assert_eq!(config.offers[4].visitors, Visitors::FirstTime);
+    }
+
+    #[test]
+    fn new_parameters_are_checked_with_their_paths() {
+        let offers = |list: &str| problems(&[r#"{"offers":["#, list, "]}"].concat());
+        assert_eq!(
+            offers(r#"{"id":"a","kind":"payment_terms","instalments":3,"fee":100,"apr":990,"currency":"GBP"}"#),
+            vec!["offers[0].apr: give either fee or apr, not both"]
+        );
+        assert_eq!(
+            offers(r#"{"id":"a","kind":"payment_terms","instalments":3,"fee":100}"#),
+            vec!["offers[0].fee: needs the offer's \"currency\": the fee is in its minor units"]
+        );
+        assert_eq!(offers(r#"{"id":"a","kind":"payment_terms","instalments":3,"apr":10001}"#), vec!["offers[0].apr: must be 0..=10000, got 10001"]);
+        assert_eq!(
+            offers(r#"{"id":"a","kind":"deposit","percent":10,"rest_when":"never"}"#),
+            vec!["offers[0].rest_when: expected one of: on_delivery, later, got \"never\""]
+        );
+        assert_eq!(offers(r#"{"id":"a","kind":"bonus_goods","percent":10,"products":["fern",""]}"#), vec!["offers[0].products[1]: must not be empty"]);
+        assert_eq!(
+            offers(r#"{"id":"a","kind":"discount","percent":10,"code":"X","code_url":"/codes"}"#),
+            vec!["offers[0].code_url: give either code or code_url, not both"]
+        );
+        assert_eq!(
+            offers(r#"{"id":"a","kind":"discount","percent":10,"code_url":"javascript:x"}"#),
+            vec!["offers[0].code_url: must start with https://, http://, /; got \"javascript:x\""]
+        );
+        assert_eq!(
+            offers(r#"{"id":"a","kind":"callback","pages":["checkout"],"visitors":"new","priority":101}"#),
+            vec![
+                "offers[0].pages[0]: must be a path like \"/checkout*\", starting with '/' or '*', got \"checkout\"",
+                "offers[0].visitors: expected one of: any, first_time, returning, got \"new\"",
+                "offers[0].priority: must be -100..=100, got 101",
+            ]
+        );
+        assert_eq!(problems(r#"{"data_layer":"yes"}"#), vec!["data_layer: must be true or false, got a string"]);
     }
 
     #[test]

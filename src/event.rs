@@ -27,8 +27,8 @@ pub const MAX_OFFERS: usize = 16;
 /// Largest accepted offer, as JSON bytes.
 pub const MAX_OFFER_BYTES: usize = 4096;
 /// The stages a dismissal may name.
-pub const STAGES: [&str; 9] =
-    ["asking", "listening", "understanding", "clarifying", "offering", "contact", "accepted", "thanks", "nudge"];
+pub const STAGES: [&str; 10] =
+    ["asking", "listening", "understanding", "clarifying", "offering", "contact", "code", "accepted", "thanks", "nudge"];
 /// Times the widget could have stamped: 2020-01-01 to 2100-01-01, in ms.
 const AT_RANGE: std::ops::Range<i64> = 1_577_836_800_000..4_102_444_800_000;
 
@@ -342,7 +342,8 @@ mod tests {
     fn everything_the_widget_delivers_is_accepted_and_stored_as_sent() {
         let config = r#"{"offers":[
             {"id":"pay-in-3","kind":"payment_terms","instalments":3,"answers":["paying_all_at_once"]},
-            {"id":"call-me","kind":"callback","answers":["cant_find"]}]}"#;
+            {"id":"call-me","kind":"callback","answers":["cant_find"]},
+            {"id":"code","kind":"discount","percent":5,"code_url":"/codes","answers":["delivery_cost"]}]}"#;
         let (config, problems) = config::parse(config);
         assert!(problems.is_empty(), "{problems:?}");
         let runs = [
@@ -350,11 +351,18 @@ mod tests {
             vec![Msg::Open(Trigger::Api), Msg::Choose(Frustration::CantFind), Msg::Decline],
             vec![Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::Returns), Msg::Close],
             vec![Msg::Open(Trigger::Launcher), Msg::Close],
+            vec![Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::DeliveryCost), Msg::Accept(2), Msg::Close],
+            vec![Msg::Open(Trigger::Api), Msg::Choose(Frustration::DeliveryCost), Msg::Accept(2), Msg::CodeArrived("FERN-12AB".into())],
             vec![
                 Msg::Open(Trigger::Signal { detector: "rage_click".into(), reason: "rage_click: 4 clicks".into() }),
                 Msg::Choose(Frustration::CantFind),
                 Msg::Accept(1),
-                Msg::SubmitContact("+44 20 7946 0000".into()),
+                Msg::SubmitContact(crate::flow::ContactForm {
+                    name: "Ana".into(),
+                    contact: "+44 20 7946 0000".into(),
+                    time: "evening".into(),
+                    consent: true,
+                }),
             ],
         ];
         let mut kinds = Vec::new();

@@ -12,6 +12,7 @@ pub mod money;
 pub mod offers;
 pub mod outbox;
 pub mod policy;
+pub mod schema;
 pub mod signals;
 pub mod text;
 pub mod understand;

@@ -36,6 +36,69 @@ pub fn percent_of(amount: i64, percent: u32) -> i64 {
     ((amount as i128 * percent as i128 + 50) / 100) as i64
 }
 
+/// Fixed-point scale for interest: twelve decimal places, so every product of two factors fits an `i128`.
+const SCALE: i128 = 1_000_000_000_000;
+
+fn mul(a: i128, b: i128) -> i128 {
+    a * b / SCALE
+}
+
+fn pow(mut base: i128, mut exp: u32) -> i128 {
+    let mut out = SCALE;
+    while exp > 0 {
+        if exp & 1 == 1 {
+            out = mul(out, base);
+        }
+        base = mul(base, base);
+        exp >>= 1;
+    }
+    out
+}
+
+/// What `total` costs repaid in `count` equal payments, one every `1/per_year` of a year and the first
+/// today, at an APR of `apr_bp` basis points: the payments are worth `total` today when discounted at
+/// the APR, compounded over the exact fraction of a year each is paid at (as consumer-credit APRs are
+/// defined). Rounded to the nearest minor unit; never below `total`; exactly `total` at 0%.
+pub fn payable_at_apr(total: i64, count: u32, per_year: u32, apr_bp: u32) -> i64 {
+    let count = count.max(1);
+    let yearly = SCALE + apr_bp as i128 * (SCALE / 10_000);
+    // The growth over one period: the least g with g^per_year ≥ 1 + APR.
+    let (mut lo, mut hi) = (SCALE, yearly);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pow(mid, per_year.max(1)) >= yearly {
+            hi = mid;
+        } else {
+            lo = mid + 1;
+        }
+    }
+    // What one unit paid at each payment is worth today, summed: 1 + 1/g + 1/g² + ...
+    let discount = SCALE * SCALE / lo;
+    let (mut worth, mut factor) = (0i128, SCALE);
+    for _ in 0..count {
+        worth += factor;
+        factor = mul(factor, discount);
+    }
+    let payable = (total as i128 * count as i128 * SCALE + worth / 2) / worth;
+    payable.clamp(total as i128, i64::MAX as i128) as i64
+}
+
+/// `minor` as a plain decimal in the currency's major unit: `12900` GBP is `129.00`, `500` JPY is `500`,
+/// `1234` KWD is `1.234`. For tools and tests; the widget formats with the browser's `Intl.NumberFormat`.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn decimal(minor: i64, currency: &str) -> String {
+    let digits = exponent(currency) as usize;
+    let text = minor.unsigned_abs().to_string();
+    let padded = format!("{text:0>width$}", width = digits + 1);
+    let (major, fraction) = padded.split_at(padded.len() - digits);
+    let sign = if minor < 0 { "-" } else { "" };
+    if digits == 0 {
+        format!("{sign}{major}")
+    } else {
+        format!("{sign}{major}.{fraction}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

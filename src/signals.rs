@@ -355,6 +355,16 @@ impl Default for Thresholds {
 const SIGNALS_FIELDS: [&str; 7] =
     ["checkout_pages", "rage_click", "dead_click", "exit_intent", "hesitation", "form_trouble", "back_and_forth"];
 
+/// Each detector's thresholds as `(name, default, min, max)`, for the config schema.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn threshold_table() -> Vec<(&'static str, Vec<(&'static str, i64, i64, i64)>)> {
+    Detector::ALL
+        .iter()
+        .zip(DETECTOR_FIELDS)
+        .map(|(d, fields)| (d.key(), fields.iter().map(|f| (f.name, f.default.into(), f.min.into(), f.max.into())).collect()))
+        .collect()
+}
+
 /// Each detector's table, in [`Detector::ALL`] order.
 const DETECTOR_FIELDS: [&[Field]; 6] =
     [RageClick::FIELDS, DeadClick::FIELDS, ExitIntent::FIELDS, Hesitation::FIELDS, FormTrouble::FIELDS, BackAndForth::FIELDS];

@@ -1,8 +1,9 @@
 //! What the widget shows, as plain data. The web layer only turns a [`Screen`] into nodes, so everything
 //! a visitor reads and can do is decided (and tested) here.
 
-use crate::config::{Config, Frustration, Kind, ReturnMethod, Share};
+use crate::config::{Code, Config, Cost, Frustration, Kind, RestWhen, ReturnMethod, Share};
 use crate::flow::{Model, Stage};
+use crate::schema;
 use crate::json::int_text;
 use crate::offers::{self, Terms};
 
@@ -11,6 +12,8 @@ use crate::offers::{self, Terms};
 pub enum Piece {
     Plain(String),
     Money(i64),
+    /// A rate in basis points (1990 is 19.9%), formatted as a percentage in the visitor's locale.
+    Percent(u32),
 }
 
 pub type Text = Vec<Piece>;
@@ -66,17 +69,36 @@ pub struct Button {
     pub primary: bool,
 }
 
-/// A text field inside a form; the form's first button submits it.
+/// A form: its fields, then its buttons; the first button submits it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Form {
+    pub fields: Vec<Field>,
+    pub buttons: Vec<Button>,
+}
+
+/// One field of a form.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
-    /// `text` or `contact`: the web layer reads the value by this name.
+    /// `text`, `name`, `contact`, `time` or `consent`: the web layer reads the value by this name.
     pub name: &'static str,
     pub label: String,
+    /// Shown under the field; empty for none.
     pub hint: String,
-    pub multiline: bool,
+    pub input: Input,
     pub autocomplete: &'static str,
+    /// What the field holds when drawn: text, the chosen option's value, or `"yes"` for a ticked box.
+    pub value: String,
     pub error: Option<String>,
-    pub buttons: Vec<Button>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Input {
+    /// One line, or several.
+    Text { multiline: bool },
+    /// One of these `(value, label)` options.
+    Select(Vec<(&'static str, String)>),
+    /// A box to tick; its value is `"yes"` when ticked.
+    Check,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -86,7 +108,7 @@ pub enum Block {
     Choices(Vec<Button>),
     /// One offer: the whole card is one button, so its accessible name is its title and detail.
     Offer { action: Action, title: Text, detail: Text },
-    Form(Field),
+    Form(Form),
     Link { href: String, label: String },
     Buttons(Vec<Button>),
 }
@@ -153,30 +175,50 @@ fn button(config: &Config, key: &str, action: Action, primary: bool) -> Button {
     Button { label: config.copy(key).to_string(), action, primary }
 }
 
+/// The names of the cart items at `items`, as "A, B and C" (the `and` from the copy).
+fn item_names(model: &Model, items: &[usize]) -> String {
+    let names: Vec<&str> = items.iter().map(|&i| model.cart.items[i].name.as_str()).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => [&rest.join(", "), " ", model.config.copy("and"), " ", last].concat(),
+        _ => names.concat(),
+    }
+}
+
 /// The offer's title and detail as the visitor reads them.
 pub fn describe(model: &Model, index: usize) -> (Text, Text) {
     let config = &model.config;
     let offer = &config.offers[index];
     let copy = |key: &str| config.copy(key);
     match (&offer.kind, offers::terms(offer, &model.cart)) {
-        (Kind::PaymentTerms { instalments, interval }, Terms::Plan(plan)) => {
+        (Kind::PaymentTerms { instalments, interval, cost }, Terms::Plan { plan, payable }) => {
             let interval = copy(&["interval.", interval.key()].concat());
             let n = num(*instalments);
             let count = i64::from(*instalments);
             let title = fill(config.copy_n("offer.payment_terms", count), &[("n", n.clone()), ("interval", Piece::Plain(interval.into()))]);
             let last = *plan.last().unwrap_or(&0);
-            let detail = if plan[0] == last {
+            let mut detail = if plan[0] == last {
                 fill(config.copy_n("offer.payment_terms.even", count), &[("n", n), ("amount", Piece::Money(last))])
             } else {
                 let vars = [("first", Piece::Money(plan[0])), ("more", num(plan.len() - 1)), ("amount", Piece::Money(last))];
                 fill(config.copy_n("offer.payment_terms.uneven", plan.len() as i64 - 1), &vars)
             };
+            let extra = payable - model.cart.total;
+            let (key, vars) = match cost {
+                Cost::Free => ("offer.payment_terms.free", vec![]),
+                Cost::Fee(fee) => ("offer.payment_terms.fee", vec![("fee", Piece::Money(*fee)), ("payable", Piece::Money(payable))]),
+                Cost::Apr(apr) => (
+                    "offer.payment_terms.apr",
+                    vec![("apr", Piece::Percent(*apr)), ("interest", Piece::Money(extra)), ("payable", Piece::Money(payable))],
+                ),
+            };
+            detail.push(Piece::Plain(" ".into()));
+            detail.extend(fill(copy(key), &vars));
             (title, detail)
         }
-        (Kind::Deposit { .. }, Terms::Deposit { deposit, rest }) => (
-            plain(copy("offer.deposit")),
-            fill(copy("offer.deposit.detail"), &[("deposit", Piece::Money(deposit)), ("rest", Piece::Money(rest))]),
-        ),
+        (Kind::Deposit { rest_when, .. }, Terms::Deposit { deposit, rest }) => {
+            let key = if *rest_when == RestWhen::Later { "offer.deposit.later" } else { "offer.deposit.detail" };
+            (plain(copy("offer.deposit")), fill(copy(key), &[("deposit", Piece::Money(deposit)), ("rest", Piece::Money(rest))]))
+        }
         (Kind::FreeReturnPostage { method }, _) => {
             let detail = match method {
                 ReturnMethod::Label => "offer.free_return_postage.label",
@@ -184,16 +226,18 @@ pub fn describe(model: &Model, index: usize) -> (Text, Text) {
             };
             (plain(copy("offer.free_return_postage")), plain(copy(detail)))
         }
-        (Kind::BonusGoods { percent }, _) => {
-            let vars = [("percent", num(*percent))];
-            (fill(copy("offer.bonus_goods"), &vars), fill(copy("offer.bonus_goods.detail"), &vars))
+        (Kind::BonusGoods { percent, products }, Terms::Bonus(items)) => {
+            let vars = [("percent", num(*percent)), ("products", Piece::Plain(item_names(model, &items)))];
+            let detail = if products.is_empty() { "offer.bonus_goods.detail" } else { "offer.bonus_goods.products" };
+            (fill(copy("offer.bonus_goods"), &vars), fill(copy(detail), &vars))
         }
-        (Kind::Discount { share, .. }, _) => {
+        (Kind::Discount { share, code }, _) => {
             let title = match share {
                 Share::Percent(p) => fill(copy("offer.discount.percent"), &[("percent", num(*p))]),
                 Share::Amount(a) => fill(copy("offer.discount.amount"), &[("amount", Piece::Money(*a))]),
             };
-            (title, plain(copy("offer.discount.detail")))
+            let detail = if matches!(code, Code::Url(_)) { "offer.discount.single_use" } else { "offer.discount.detail" };
+            (title, plain(copy(detail)))
         }
         (Kind::Callback, _) => (plain(copy("offer.callback")), plain(copy("offer.callback.detail"))),
         (Kind::HumanHelp { label, .. }, _) => {
@@ -211,9 +255,18 @@ fn what_happens_next(model: &Model, index: usize) -> Vec<Block> {
     let key = ["next.", offer.kind.key()].concat();
     let contact = Piece::Plain(model.contact.clone().unwrap_or_default());
     let mut blocks = match &offer.kind {
-        Kind::BonusGoods { percent } => vec![Block::Para(fill(copy(&key), &[("percent", num(*percent))]))],
-        Kind::Discount { code, .. } => vec![Block::Para(fill(copy(&key), &[("code", Piece::Plain(code.clone()))]))],
-        Kind::Callback => vec![Block::Para(fill(copy(&key), &[("contact", contact)]))],
+        Kind::BonusGoods { percent, .. } => vec![Block::Para(fill(copy(&key), &[("percent", num(*percent))]))],
+        Kind::Discount { code, .. } => {
+            let code = match code {
+                Code::Fixed(code) => code.clone(),
+                Code::Url(_) => model.code.clone().unwrap_or_default(),
+            };
+            vec![Block::Para(fill(copy(&key), &[("code", Piece::Plain(code))]))]
+        }
+        Kind::Callback => {
+            let when = Piece::Plain(copy(&["when.", &model.callback_time].concat()).to_string());
+            vec![Block::Para(fill(copy(&key), &[("contact", contact), ("when", when)]))]
+        }
         _ => vec![Block::Para(plain(copy(&key)))],
     };
     if let Kind::HumanHelp { url, phone, label } = &offer.kind {
@@ -255,12 +308,13 @@ pub fn screen(model: &Model) -> Screen {
                 name: "text",
                 label: copy("other.label").to_string(),
                 hint: copy("other.hint").to_string(),
-                multiline: true,
+                input: Input::Text { multiline: true },
                 autocomplete: "off",
+                value: String::new(),
                 error: error("other.empty"),
-                buttons: vec![button(config, "send", Action::Send, true), button(config, "back", Action::Back, false)],
             };
-            Some(dialog(plain(copy("title")), vec![Block::Form(field)], Focus::Field))
+            let buttons = vec![button(config, "send", Action::Send, true), button(config, "back", Action::Back, false)];
+            Some(dialog(plain(copy("title")), vec![Block::Form(Form { fields: vec![field], buttons })], Focus::Field))
         }
         Stage::Understanding => {
             Some(dialog(plain(copy("title")), vec![Block::Para(plain(copy("understanding")))], Focus::Heading))
@@ -282,16 +336,36 @@ pub fn screen(model: &Model) -> Screen {
             Some(dialog(plain(copy(&["ack.", frustration.key()].concat())), blocks, Focus::Heading))
         }
         Stage::Contact(_) => {
-            let field = Field {
-                name: "contact",
-                label: copy("callback.label").to_string(),
-                hint: copy("callback.hint").to_string(),
-                multiline: false,
-                autocomplete: "email",
-                error: error("callback.invalid"),
-                buttons: vec![button(config, "callback.submit", Action::SubmitContact, true), button(config, "back", Action::Back, false)],
+            let draft = &model.contact_draft;
+            let text = |name, label: &str, autocomplete, value: &str, error| Field {
+                name,
+                label: copy(label).to_string(),
+                hint: String::new(),
+                input: Input::Text { multiline: false },
+                autocomplete,
+                value: value.to_string(),
+                error,
             };
-            Some(dialog(plain(copy("callback.title")), vec![Block::Form(field)], Focus::Field))
+            let mut contact = text("contact", "callback.label", "email", &draft.contact, error("callback.invalid"));
+            contact.hint = copy("callback.hint").to_string();
+            let times = schema::TIMES.iter().map(|t| (*t, copy(&["time.", t].concat()).to_string())).collect();
+            let fields = vec![
+                text("name", "callback.name", "name", &draft.name, None),
+                contact,
+                Field { input: Input::Select(times), ..text("time", "callback.time", "off", &draft.time, None) },
+                Field {
+                    input: Input::Check,
+                    ..text("consent", "callback.consent", "off", if draft.consent { "yes" } else { "" }, model.no_consent.then(|| copy("callback.no_consent").to_string()))
+                },
+            ];
+            let buttons = vec![button(config, "callback.submit", Action::SubmitContact, true), button(config, "back", Action::Back, false)];
+            Some(dialog(plain(copy("callback.title")), vec![Block::Form(Form { fields, buttons })], Focus::Field))
+        }
+        Stage::Fetching(_) => Some(dialog(plain(copy("code.title")), vec![Block::Para(plain(copy("code.body")))], Focus::Heading)),
+        Stage::CodeFailed(index) => {
+            let buttons = vec![button(config, "code.retry", Action::Accept(index), true), button(config, "code.other", Action::Back, false)];
+            let blocks = vec![Block::Para(plain(copy("code.failed.body"))), Block::Buttons(buttons)];
+            Some(dialog(plain(copy("code.failed.title")), blocks, Focus::Heading))
         }
         Stage::Accepted(index) => {
             let mut blocks = what_happens_next(model, index);
@@ -316,7 +390,8 @@ mod tests {
             t.iter()
                 .map(|p| match p {
                     Piece::Plain(s) => s.clone(),
-                    Piece::Money(m) => format!("{} {}.{:02}", screen.currency, m / 100, m % 100),
+                    Piece::Money(m) => format!("{} {}", screen.currency, crate::money::decimal(*m, &screen.currency)),
+                    Piece::Percent(bp) => format!("{}%", *bp as f64 / 100.0),
                 })
                 .collect::<String>()
         };
@@ -328,7 +403,25 @@ mod tests {
                 Block::Para(t) => text(t),
                 Block::Choices(bs) | Block::Buttons(bs) => buttons(bs),
                 Block::Offer { title, detail, .. } => format!("[{} | {}]", text(title), text(detail)),
-                Block::Form(f) => format!("{}: ____ {} {}", f.label, f.error.clone().unwrap_or_default(), buttons(&f.buttons)),
+                Block::Form(form) => {
+                    let mut lines: Vec<String> = form
+                        .fields
+                        .iter()
+                        .map(|f| {
+                            let input = match &f.input {
+                                Input::Text { .. } => format!("{}: [{}]", f.label, f.value),
+                                Input::Select(options) => {
+                                    let options: Vec<&str> = options.iter().map(|(_, label)| label.as_str()).collect();
+                                    format!("{}: ({})", f.label, options.join("|"))
+                                }
+                                Input::Check => format!("[{}] {}", if f.value == "yes" { "x" } else { " " }, f.label),
+                            };
+                            f.error.as_ref().map_or(input.clone(), |e| format!("{input} !{e}"))
+                        })
+                        .collect();
+                    lines.push(buttons(&form.buttons));
+                    lines.join("\n")
+                }
                 Block::Link { href, label } => format!("<{label}>({href})"),
             });
         }
@@ -380,6 +473,100 @@ mod tests {
              [Pay a smaller deposit now | GBP 20.00 today and the remaining GBP 80.00 on delivery.]\n\
              [No thanks]"
         );
+    }
+
+    fn model_of(offers: &str, cart: Cart) -> Model {
+        let (config, problems) = config::parse(&[r#"{"offers":"#, offers, "}"].concat());
+        assert!(problems.is_empty(), "{problems:?}");
+        let mut m = Model::new(config, "/");
+        m.update(Msg::SetCart(cart));
+        m
+    }
+
+    fn offering(offers: &str, cart: Cart, frustration: Frustration) -> String {
+        let mut m = model_of(offers, cart);
+        m.update(Msg::Open(Trigger::Launcher));
+        m.update(Msg::Choose(frustration));
+        render(&screen(&m))
+    }
+
+    fn gbp(total: i64) -> Cart {
+        Cart { total, currency: "GBP".into(), items: vec![] }
+    }
+
+    #[test]
+    fn a_fee_or_an_apr_is_shown_with_the_total_payable() {
+        let text = offering(
+            r#"[{"id":"fee","kind":"payment_terms","instalments":3,"fee":500,"currency":"GBP"},
+                {"id":"apr","kind":"payment_terms","instalments":12,"apr":1990}]"#,
+            gbp(100_000),
+            Frustration::PayingAllAtOnce,
+        );
+        assert_eq!(
+            text.lines().skip(2).take(2).collect::<Vec<_>>(),
+            [
+                "[Pay in 3 monthly instalments | 3 × GBP 335.00, the first today. Includes a GBP 5.00 fee: GBP 1005.00 in total.]",
+                "[Pay in 12 monthly instalments | GBP 90.53 today, then 11 × GBP 90.43. 19.9% APR: GBP 85.26 interest, GBP 1085.26 in total.]",
+            ]
+        );
+    }
+
+    #[test]
+    fn deposit_says_when_the_rest_is_paid_and_bonus_names_its_products() {
+        let text = offering(r#"[{"id":"d","kind":"deposit","percent":10,"rest_when":"later"}]"#, gbp(5000), Frustration::PayingAllAtOnce);
+        assert!(text.contains("[Pay a smaller deposit now | GBP 5.00 today and the remaining GBP 45.00 later. We'll let you know when.]"), "{text}");
+        let mut cart = gbp(5000);
+        for (id, name) in [("fern", "Boston Fern"), ("pot", "Pot"), ("ivy", "Ivy"), ("moss", "Moss")] {
+            cart.items.push(crate::offers::Item { id: id.into(), name: name.into(), price: 1000, qty: 1 });
+        }
+        let text = offering(r#"[{"id":"b","kind":"bonus_goods","percent":10,"products":["fern","ivy","moss"]}]"#, cart, Frustration::DeliveryCost);
+        assert!(text.contains("[10% more, on us | We'll add 10% more of Boston Fern, Ivy and Moss to your order, free.]"), "{text}");
+    }
+
+    #[test]
+    fn a_code_from_the_shop_is_awaited_and_a_failure_is_said_kindly() {
+        let mut m = model_of(r#"[{"id":"off","kind":"discount","percent":10,"code_url":"/codes"}]"#, gbp(5000));
+        m.update(Msg::Open(Trigger::Launcher));
+        m.update(Msg::Choose(Frustration::DeliveryCost));
+        assert!(render(&screen(&m)).contains("[10% off your order | We'll give you a single-use code to use at checkout.]"));
+        m.update(Msg::Accept(0));
+        assert_eq!(render(&screen(&m)), "# Getting your code…\nThis takes a moment.");
+        m.update(Msg::CodeFailed);
+        assert_eq!(
+            render(&screen(&m)),
+            "# Sorry, we couldn't get your code\n\
+             Nothing has been applied to your order. You can try again, or choose something else.\n\
+             [Try again] [Choose something else]"
+        );
+        m.update(Msg::Accept(0));
+        m.update(Msg::CodeArrived("FERN-7K2Q".into()));
+        assert_eq!(render(&screen(&m)), "# All set\nYour code is FERN-7K2Q. It's applied at checkout.\n[Done]");
+    }
+
+    #[test]
+    fn the_callback_form_asks_for_contact_time_and_consent_and_keeps_what_was_typed_when_refused() {
+        let mut m = model_of(r#"[{"id":"call","kind":"callback"}]"#, gbp(5000));
+        m.update(Msg::Open(Trigger::Launcher));
+        m.update(Msg::Choose(Frustration::CantFind));
+        m.update(Msg::Accept(0));
+        assert_eq!(
+            render(&screen(&m)),
+            "# How can we reach you?\n\
+             Your name (optional): []\n\
+             Phone or email: []\n\
+             When suits you?: (Any time|Morning|Afternoon|Evening)\n\
+             [ ] Yes, you may contact me about this.\n\
+             [Request a callback] [Back]"
+        );
+        let form = crate::flow::ContactForm { name: "Ana".into(), contact: "ana@example.com".into(), time: "evening".into(), consent: false };
+        m.update(Msg::SubmitContact(form.clone()));
+        assert_eq!(
+            render(&screen(&m)).lines().nth(4),
+            Some("[ ] Yes, you may contact me about this. !Please tick the box so we may contact you. Nothing is kept until you do.")
+        );
+        assert!(render(&screen(&m)).contains("Your name (optional): [Ana]\nPhone or email: [ana@example.com]"));
+        m.update(Msg::SubmitContact(crate::flow::ContactForm { consent: true, ..form }));
+        assert_eq!(render(&screen(&m)), "# All set\nThank you. We'll be in touch at ana@example.com in the evening.\n[Done]");
     }
 
     #[test]

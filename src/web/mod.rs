@@ -1,11 +1,13 @@
 //! The browser layer: the wasm exports, rendering a [`Screen`] into a shadow root, host events, and the
 //! outbox's storage and network. Decisions live in the pure modules; this only carries them out.
 
+mod code;
 mod delivery;
 mod render;
+mod visitor;
 
 use crate::config::{self, Problem};
-use crate::flow::{Effect, Model, Msg, Stage, Trigger};
+use crate::flow::{ContactForm, Effect, Model, Msg, Stage, Trigger};
 use crate::json::{self, Value};
 use crate::offers::Cart;
 use crate::view::{self, Action};
@@ -143,6 +145,7 @@ impl App {
                 Effect::RestoreFocus => self.restore_focus(),
                 Effect::Emit(event) => emitted.push(stamp(event, &self.model.page)),
                 Effect::Understand(text) => self.understand(&text),
+                Effect::FetchCode { url, body } => code::fetch(&url, &body),
             }
         }
         emitted
@@ -195,7 +198,12 @@ fn msg_for(code: &str, ui: &Ui) -> Option<Msg> {
             Action::Back => Msg::Back,
             Action::Accept(i) => Msg::Accept(i),
             Action::Decline => Msg::Decline,
-            Action::SubmitContact => Msg::SubmitContact(ui.field_value("contact")),
+            Action::SubmitContact => Msg::SubmitContact(ContactForm {
+                name: ui.field_value("name"),
+                contact: ui.field_value("contact"),
+                time: ui.field_value("time"),
+                consent: ui.field_value("consent") == "yes",
+            }),
             Action::Done => Msg::Done,
         },
     })
@@ -278,7 +286,8 @@ pub fn mount(config_json: &str, pack_json: Option<String>, understand: Option<js
     }
     let ui = Ui::mount(&document(), &config).map_err(|_| JsError::new("could not create the widget's elements"))?;
     let listeners = listen(&ui);
-    let model = Model::new(config, page);
+    let mut model = Model::new(config, page);
+    model.returning = visitor::returning();
     ui.render(&view::screen(&model), false);
     APP.set(Some(App { model, ui, focus_before: None, understand, _listeners: listeners }));
     Ok(())
@@ -319,6 +328,13 @@ pub fn set_cart(cart_json: &str) {
             dispatch_host_event(&error_event("", vec![("reason", Value::str(reason))]));
         }
     }
+}
+
+/// The page changed without a reload (`history.pushState`, `replaceState`, `popstate`): offers follow
+/// the new path, and events carry it.
+#[wasm_bindgen]
+pub fn set_page(path: &str) {
+    send(Msg::Navigate(path.to_string()));
 }
 
 /// The widget's version.

@@ -2,7 +2,7 @@
 //! set with `textContent` or an attribute, never parsed as HTML.
 
 use crate::config::{Config, Position};
-use crate::view::{Block, Button, Focus, Piece, Screen, Text};
+use crate::view::{Block, Button, Field, Focus, Input, Piece, Screen, Text};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -211,13 +211,25 @@ impl Ui {
         self.root.query_selector(selector).ok().flatten().and_then(|e| e.dyn_into().ok())
     }
 
-    /// The value of the form field `name`.
+    /// The value of the form field `name`; a ticked box is `"yes"`.
     pub fn field_value(&self, name: &str) -> String {
         let Some(field) = self.root.get_element_by_id(&["rw-", name].concat()) else { return String::new() };
-        if let Some(area) = field.dyn_ref::<web_sys::HtmlTextAreaElement>() {
-            return area.value();
+        let get = |key: &str| js_sys::Reflect::get(&field, &key.into()).unwrap_or_default();
+        if field.get_attribute("type").as_deref() == Some("checkbox") {
+            return if get("checked").is_truthy() { "yes".into() } else { String::new() };
         }
-        field.dyn_ref::<web_sys::HtmlInputElement>().map(|i| i.value()).unwrap_or_default()
+        get("value").as_string().unwrap_or_default()
+    }
+
+    /// A rate in basis points as a percentage in the visitor's locale (1990: "19.9%").
+    fn format_percent(&self, basis_points: u32) -> String {
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"style".into(), &"percent".into());
+        let _ = js_sys::Reflect::set(&options, &"maximumFractionDigits".into(), &2.into());
+        match NumberFormat::new(&self.locale, &options) {
+            Ok(formatter) => formatter.format(basis_points as f64 / 10_000.0),
+            Err(_) => [&crate::json::int_text(basis_points as i64 / 100), "%"].concat(),
+        }
     }
 
     fn format_money(&self, minor: i64, currency: &str) -> String {
@@ -241,6 +253,7 @@ impl Ui {
             .map(|piece| match piece {
                 Piece::Plain(s) => s.clone(),
                 Piece::Money(m) => self.format_money(*m, currency),
+                Piece::Percent(bp) => self.format_percent(*bp),
             })
             .collect()
     }
@@ -284,50 +297,24 @@ impl Ui {
                 e.append_child(&span)?;
                 e
             }
-            Block::Form(field) => {
-                let form = el(doc, "form", "")?;
-                let id = ["rw-", field.name].concat();
-                let hint_id = [&id, "-hint"].concat();
-                let err_id = [&id, "-err"].concat();
-                let label = el(doc, "label", "")?;
-                label.set_attribute("for", &id)?;
-                label.set_text_content(Some(&field.label));
-                let input = el(doc, if field.multiline { "textarea" } else { "input" }, "")?;
-                input.set_id(&id);
-                input.set_attribute("autocomplete", field.autocomplete)?;
-                input.set_attribute("aria-describedby", &hint_id)?;
-                if field.multiline {
-                    input.set_attribute("maxlength", "1000")?;
-                } else {
-                    input.set_attribute("type", "text")?;
-                    input.set_attribute("inputmode", "email")?;
-                }
-                let hint = self.para(&field.hint, "hint")?;
-                hint.set_id(&hint_id);
-                form.append_child(&label)?;
-                form.append_child(&input)?;
-                form.append_child(&hint)?;
-                if let Some(error) = &field.error {
-                    input.set_attribute("aria-invalid", "true")?;
-                    input.set_attribute("aria-describedby", &[&err_id, " ", &hint_id].concat())?;
-                    let err = self.para(error, "err")?;
-                    err.set_id(&err_id);
-                    err.set_attribute("role", "alert")?;
-                    form.append_child(&err)?;
+            Block::Form(form) => {
+                let node = el(doc, "form", "")?;
+                for field in &form.fields {
+                    self.field(&node, field)?;
                 }
                 let row = el(doc, "div", "row")?;
-                for (i, b) in field.buttons.iter().enumerate() {
+                for (i, b) in form.buttons.iter().enumerate() {
                     let button = self.button(b, "btn")?;
                     if i == 0 {
                         // The form submits with the first button (and Enter); the action sits on the form.
                         button.set_attribute("type", "submit")?;
                         button.remove_attribute("data-action")?;
-                        form.set_attribute("data-action", &b.action.code())?;
+                        node.set_attribute("data-action", &b.action.code())?;
                     }
                     row.append_child(&button)?;
                 }
-                form.append_child(&row)?;
-                form
+                node.append_child(&row)?;
+                node
             }
             Block::Link { href, label } => {
                 let p = el(doc, "p", "")?;
@@ -338,5 +325,90 @@ impl Ui {
                 p
             }
         })
+    }
+
+    /// One field into `form`: its label, the control (with what it holds), its hint and its error.
+    fn field(&self, form: &Element, field: &Field) -> Res<()> {
+        let doc = &self.document;
+        let id = ["rw-", field.name].concat();
+        let hint_id = [&id, "-hint"].concat();
+        let err_id = [&id, "-err"].concat();
+        let label = el(doc, "label", "")?;
+        label.set_attribute("for", &id)?;
+        label.set_text_content(Some(&field.label));
+        let input = match &field.input {
+            Input::Text { multiline: true } => {
+                let area = el(doc, "textarea", "")?;
+                area.set_attribute("maxlength", "1000")?;
+                area.set_text_content(Some(&field.value));
+                area
+            }
+            Input::Text { multiline: false } => {
+                let input = el(doc, "input", "")?;
+                input.set_attribute("type", "text")?;
+                input.set_attribute("maxlength", "200")?;
+                input.set_attribute("value", &field.value)?;
+                if field.autocomplete == "email" {
+                    input.set_attribute("inputmode", "email")?;
+                }
+                input
+            }
+            Input::Select(options) => {
+                let select = el(doc, "select", "")?;
+                for (value, text) in options {
+                    let option = el(doc, "option", "")?;
+                    option.set_attribute("value", value)?;
+                    option.set_text_content(Some(text));
+                    if *value == field.value {
+                        option.set_attribute("selected", "")?;
+                    }
+                    select.append_child(&option)?;
+                }
+                select
+            }
+            Input::Check => {
+                let check = el(doc, "input", "")?;
+                check.set_attribute("type", "checkbox")?;
+                if field.value == "yes" {
+                    check.set_attribute("checked", "")?;
+                }
+                check
+            }
+        };
+        input.set_id(&id);
+        input.set_attribute("autocomplete", field.autocomplete)?;
+        let mut described = Vec::new();
+        if field.error.is_some() {
+            input.set_attribute("aria-invalid", "true")?;
+            described.push(err_id.as_str());
+        }
+        if !field.hint.is_empty() {
+            described.push(hint_id.as_str());
+        }
+        if !described.is_empty() {
+            input.set_attribute("aria-describedby", &described.join(" "))?;
+        }
+        if field.input == Input::Check {
+            // The box first, its words beside it.
+            let line = el(doc, "div", "check")?;
+            line.append_child(&input)?;
+            line.append_child(&label)?;
+            form.append_child(&line)?;
+        } else {
+            form.append_child(&label)?;
+            form.append_child(&input)?;
+        }
+        if !field.hint.is_empty() {
+            let hint = self.para(&field.hint, "hint")?;
+            hint.set_id(&hint_id);
+            form.append_child(&hint)?;
+        }
+        if let Some(error) = &field.error {
+            let err = self.para(error, "err")?;
+            err.set_id(&err_id);
+            err.set_attribute("role", "alert")?;
+            form.append_child(&err)?;
+        }
+        Ok(())
     }
 }
