@@ -1,7 +1,10 @@
 //! `relief`: the shop owner's and developer's command-line tool, using the same code as the widget.
 //!
 //! ```text
-//! relief check CONFIG.json     every problem in a config, with its field path; exit 1 on any
+//! relief check CONFIG.json     every problem in a config, with its field path and a hint; exit 1 on any
+//! relief preview CONFIG.json --frustration F --cart MINOR --currency CUR [--page PATH] [--returning] [--items ID,ID]
+//!                              which offers that visitor would see, why the others not, and the terms
+//! relief schema [--markdown]   the config's JSON Schema (www/relief.schema.json), or its field reference
 //! relief bench                 the native benchmark tables (./build.sh bench prints them)
 //! relief signals TRACE.jsonl [CONFIG.json]   the frustration triggers a recorded trace raises
 //! relief classify              one sentence a line on stdin: category, confidence, redacted text
@@ -12,7 +15,11 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: relief <command> [args]
 
-  check CONFIG.json   report every problem in a widget config, with its field path
+  check CONFIG.json   report every problem in a widget config, with its field path and a hint
+  preview CONFIG.json --frustration F --cart MINOR --currency CUR [--page PATH] [--returning] [--items ID,ID]
+                      which offers this visitor would see, best first, with the exact terms, and
+                      for every other offer the rule that keeps it back
+  schema [--markdown] print the config's JSON Schema, or the field reference for docs/CONFIG.md
   bench               print the native benchmark tables
   signals TRACE.jsonl [CONFIG.json]
                       print the frustration triggers a trace raises: time, detector, reason
@@ -23,6 +30,8 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("check") => check(&args[1..]),
+        Some("preview") => preview(&args[1..]),
+        Some("schema") => schema(&args[1..]),
         Some("bench") => bench(),
         Some("signals") => signals(&args[1..]),
         Some("classify") => classify(),
@@ -48,8 +57,12 @@ fn read(path: Option<&String>) -> Result<(String, String), String> {
 fn check(args: &[String]) -> Result<ExitCode, String> {
     let (path, text) = read(args.first())?;
     let (config, problems) = relief_widget::config::parse(&text);
+    let value = relief_widget::json::parse(&text).unwrap_or(relief_widget::json::Value::Null);
     for problem in &problems {
         println!("{path}: {problem}");
+        if let Some(hint) = relief_widget::schema::hint(problem, &value) {
+            println!("  hint: {hint}");
+        }
     }
     if problems.is_empty() {
         println!("{path}: ok ({} offers)", config.offers.len());
@@ -58,6 +71,127 @@ fn check(args: &[String]) -> Result<ExitCode, String> {
         println!("{path}: {} problem(s)", problems.len());
         Ok(ExitCode::from(1))
     }
+}
+
+fn schema(args: &[String]) -> Result<ExitCode, String> {
+    use relief_widget::schema;
+    match args.first().map(String::as_str) {
+        None => print!("{}", schema::pretty(&schema::json_schema())),
+        Some("--markdown") => print!("{}", schema::markdown()),
+        Some(other) => return Err(format!("schema: unknown option {other}\n\n{USAGE}")),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What a visitor would be offered: `preview CONFIG --frustration F --cart MINOR --currency CUR ...`.
+fn preview(args: &[String]) -> Result<ExitCode, String> {
+    use relief_widget::config::{Frustration, Kind, Visitors};
+    use relief_widget::flow::Model;
+    use relief_widget::offers::{self, Cart, Exclusion, Item, Terms, Visit};
+    use relief_widget::view::{self, Piece};
+
+    let (path, text) = read(args.first())?;
+    let mut options = std::collections::HashMap::new();
+    let mut returning = false;
+    let mut rest = args[1..].iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--returning" => returning = true,
+            "--frustration" | "--cart" | "--currency" | "--page" | "--items" => {
+                let value = rest.next().ok_or(format!("preview: {arg} needs a value"))?;
+                options.insert(arg.trim_start_matches("--").to_string(), value.clone());
+            }
+            other => return Err(format!("preview: unknown option {other}\n\n{USAGE}")),
+        }
+    }
+    let keys: Vec<&str> = Frustration::ALL.iter().map(|f| f.key()).collect();
+    let frustration = options.get("frustration").ok_or("preview: --frustration is needed")?;
+    let frustration = Frustration::from_key(frustration).ok_or(format!("preview: --frustration must be one of {}", keys.join(", ")))?;
+    let total: i64 = options.get("cart").ok_or("preview: --cart is needed (the total in minor units)")?.parse().map_err(|_| "preview: --cart must be a whole number of minor units")?;
+    let currency = options.get("currency").ok_or("preview: --currency is needed")?.clone();
+    if !relief_widget::money::is_currency_code(&currency) || total < 0 {
+        return Err("preview: --currency must be an ISO 4217 code like GBP, --cart a total ≥ 0".into());
+    }
+    let page = options.get("page").cloned().unwrap_or_else(|| "/".into());
+    let items = options.get("items").map_or_else(Vec::new, |list| {
+        list.split(',').filter(|id| !id.is_empty()).map(|id| Item { id: id.into(), name: id.into(), price: 0, qty: 1 }).collect()
+    });
+
+    let (config, problems) = relief_widget::config::parse(&text);
+    for problem in &problems {
+        eprintln!("{path}: {problem} (left out)");
+    }
+    let cart = Cart { total, currency: currency.clone(), items };
+    let money = |minor: i64| format!("{} {currency}", relief_widget::money::decimal(minor, &currency));
+    let words = |text: &view::Text| -> String {
+        text.iter()
+            .map(|piece| match piece {
+                Piece::Plain(s) => s.clone(),
+                Piece::Money(m) => money(*m),
+                Piece::Percent(bp) => format!("{}%", *bp as f64 / 100.0),
+            })
+            .collect()
+    };
+    let mut model = Model::new(config, page.clone());
+    model.cart = cart.clone();
+    model.returning = returning;
+    let visit = Visit { cart: &cart, frustration, page: &page, returning };
+    let who = if returning { "a returning visitor" } else { "a first-time visitor" };
+    let items: Vec<&str> = cart.items.iter().map(|i| i.id.as_str()).collect();
+    let with_items = if items.is_empty() { String::new() } else { format!(" ({})", items.join(", ")) };
+    println!("{who} on {page}, cart {}{with_items}, answering {}:", money(total), frustration.key());
+    let list = |items: &[String]| items.join(", ");
+    let mut count = 0;
+    for (index, verdict) in offers::decide(&model.config, &visit) {
+        let offer = &model.config.offers[index];
+        let name = format!("{} ({})", offer.id, offer.kind.key());
+        let Err(why) = verdict else {
+            count += 1;
+            let (title, detail) = view::describe(&model, index);
+            println!("\n  {count}. shown: {name}\n     {}: {}", words(&title), words(&detail));
+            match offers::terms(offer, &cart) {
+                Terms::Plan { plan, payable } => {
+                    let parts: Vec<String> = plan.iter().map(|p| relief_widget::money::decimal(*p, &currency)).collect();
+                    println!("     plan: {} = {} (cost {})", parts.join(" + "), money(payable), money(payable - total));
+                }
+                Terms::Deposit { deposit, rest } => println!("     deposit {} now, rest {}", money(deposit), money(rest)),
+                Terms::Saving(saving) => println!("     saving {}", money(saving)),
+                Terms::Bonus(items) => {
+                    let ids: Vec<&str> = items.iter().map(|&i| cart.items[i].id.as_str()).collect();
+                    if let Kind::BonusGoods { products, .. } = &offer.kind {
+                        if !products.is_empty() {
+                            println!("     applies to: {}", ids.join(", "));
+                        }
+                    }
+                }
+                Terms::None => {}
+            }
+            continue;
+        };
+        let answers: Vec<String> = offer.answers.iter().map(|f| f.key().to_string()).collect();
+        let reason = match why {
+            Exclusion::Answers => format!("answers {}, not {}", list(&answers), frustration.key()),
+            Exclusion::Visitors => {
+                let wanted = if offer.visitors == Visitors::FirstTime { "first-time" } else { "returning" };
+                format!("for {wanted} visitors only; this is {who} (--returning)")
+            }
+            Exclusion::Page => format!("only on pages {}; this is {page} (--page)", list(&offer.pages)),
+            Exclusion::Currency => format!("only for {} carts; this one is in {currency}", offer.currency.as_deref().unwrap_or("")),
+            Exclusion::NoCart => "needs a cart with a total, and this one is empty".into(),
+            Exclusion::BelowMin => format!("the total {} is below min_total {}", money(total), money(offer.min_total.unwrap_or(0))),
+            Exclusion::AboveMax => format!("the total {} is above max_total {}", money(total), money(offer.max_total.unwrap_or(0))),
+            Exclusion::Products => match &offer.kind {
+                Kind::BonusGoods { products, .. } => format!("none of its products ({}) is in the cart (--items)", list(products)),
+                _ => "none of its products is in the cart".into(),
+            },
+            Exclusion::Limit => format!("eligible, but {} better offers are shown already (at most {})", offers::MAX_SHOWN, offers::MAX_SHOWN),
+        };
+        println!("\n  -  not shown: {name}\n     {reason}");
+    }
+    if count == 0 {
+        println!("\nNothing to offer: the visitor is thanked for telling you.");
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn bench() -> Result<ExitCode, String> {
