@@ -200,7 +200,7 @@ cmd_build() {
     mkdir -p "$DIST/locales"
     cp www/locales/*.json "$DIST/locales/"
   fi
-
+  cp www/relief.d.ts "$DIST/relief.d.ts" # TypeScript declarations of the page's API and event details
   say "built:"
   ls -l "$DIST" >&2
 }
