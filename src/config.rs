@@ -591,7 +591,7 @@ impl Validator {
         });
         let pages = field("pages").map_or_else(Vec::new, |v| self.strings(v, &at("pages")));
         for (i, page) in pages.iter().enumerate() {
-            if !page.starts_with(['/', '*']) {
+            if !matches!(page.as_bytes().first(), Some(b'/' | b'*')) {
                 self.problem(&index(&at("pages"), i), ["must be a path like \"/checkout*\", starting with '/' or '*', got ", &quoted(page)].concat());
             }
         }

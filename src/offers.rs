@@ -124,35 +124,44 @@ fn has_product(offer: &Offer, cart: &Cart) -> bool {
 pub fn check(offer: &Offer, visit: &Visit) -> Result<(), Exclusion> {
     let cart = visit.cart;
     let has_cart = !cart.currency.is_empty();
-    let rules = [
-        (offer.answers.is_empty() || offer.answers.contains(&visit.frustration), Exclusion::Answers),
-        (
-            match offer.visitors {
-                Visitors::Any => true,
-                Visitors::FirstTime => !visit.returning,
-                Visitors::Returning => visit.returning,
-            },
-            Exclusion::Visitors,
-        ),
-        (offer.pages.is_empty() || offer.pages.iter().any(|p| page_matches(p, visit.page)), Exclusion::Page),
-        (offer.currency.as_ref().is_none_or(|c| !has_cart || *c == cart.currency), Exclusion::Currency),
-        (
-            (has_cart || (offer.min_total.is_none() && offer.max_total.is_none() && offer.currency.is_none()))
-                && ((has_cart && cart.total > 0) || !needs_a_total(&offer.kind)),
-            Exclusion::NoCart,
-        ),
-        (offer.min_total.is_none_or(|min| cart.total >= min), Exclusion::BelowMin),
-        (offer.max_total.is_none_or(|max| cart.total <= max), Exclusion::AboveMax),
-        (has_product(offer, cart), Exclusion::Products),
-    ];
-    rules.into_iter().find(|(ok, _)| !ok).map_or(Ok(()), |(_, why)| Err(why))
+    let needs_cart = offer.min_total.is_some() || offer.max_total.is_some() || offer.currency.is_some();
+    let visitor = match offer.visitors {
+        Visitors::Any => true,
+        Visitors::FirstTime => !visit.returning,
+        Visitors::Returning => visit.returning,
+    };
+    let why = if !(offer.answers.is_empty() || offer.answers.contains(&visit.frustration)) {
+        Exclusion::Answers
+    } else if !visitor {
+        Exclusion::Visitors
+    } else if !(offer.pages.is_empty() || offer.pages.iter().any(|p| page_matches(p, visit.page))) {
+        Exclusion::Page
+    } else if has_cart && offer.currency.as_ref().is_some_and(|c| *c != cart.currency) {
+        Exclusion::Currency
+    } else if (!has_cart && needs_cart) || (needs_a_total(&offer.kind) && !(has_cart && cart.total > 0)) {
+        Exclusion::NoCart
+    } else if offer.min_total.is_some_and(|min| cart.total < min) {
+        Exclusion::BelowMin
+    } else if offer.max_total.is_some_and(|max| cart.total > max) {
+        Exclusion::AboveMax
+    } else if !has_product(offer, cart) {
+        Exclusion::Products
+    } else {
+        return Ok(());
+    };
+    Err(why)
 }
 
 /// Every offer, best first (higher `priority`, then the shop's order), with the rule that keeps it
 /// back, if any; after [`MAX_SHOWN`] eligible ones the rest are kept back by [`Exclusion::Limit`].
 pub fn decide(config: &Config, visit: &Visit) -> Vec<(usize, Result<(), Exclusion>)> {
-    let mut order: Vec<usize> = (0..config.offers.len()).collect();
-    order.sort_by_key(|&i| -config.offers[i].priority);
+    // A handful of offers: inserting each after those of equal or higher priority keeps the shop's order
+    // for ties, without linking a general sort into the widget.
+    let mut order: Vec<usize> = Vec::with_capacity(config.offers.len());
+    for (i, offer) in config.offers.iter().enumerate() {
+        let at = order.iter().position(|&j| config.offers[j].priority < offer.priority).unwrap_or(order.len());
+        order.insert(at, i);
+    }
     let mut shown = 0;
     order
         .into_iter()

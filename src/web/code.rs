@@ -4,7 +4,6 @@
 
 use super::send;
 use crate::flow::Msg;
-use crate::json;
 use gloo_timers::callback::Timeout;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -43,25 +42,30 @@ pub fn fetch(url: &str, body: &str) {
     let _ = js_sys::Reflect::set(&headers, &"Content-Type".into(), &"application/json".into());
     init.set_headers(&headers);
     let _ = js_sys::Reflect::set(&init, &"cache".into(), &"no-store".into());
-    let on_response = Closure::once_into_js(move |response: JsValue| {
-        match response.dyn_into::<Response>().ok().filter(Response::ok).and_then(|r| r.text().ok()) {
-            Some(text) => text.unchecked_ref::<Promised>().then_either(
-                &Closure::once_into_js(move |text: JsValue| settle(ticket, text.as_string())),
-                &Closure::once_into_js(move |_: JsValue| settle(ticket, None)),
-            ),
-            None => settle(ticket, None),
-        }
-    });
-    let on_failure = Closure::once_into_js(move |_: JsValue| settle(ticket, None));
-    window.fetch_with_str_and_init(url, &init).unchecked_ref::<Promised>().then_either(&on_response, &on_failure);
+    let request = window.fetch_with_str_and_init(url, &init);
+    request.unchecked_ref::<Promised>().then_either(&step(ticket, RESPONSE), &step(ticket, FAILED));
 }
 
-/// Request `ticket` ended, with the response's text or without one.
-fn settle(ticket: u32, text: Option<String>) {
+const RESPONSE: u8 = 0;
+const ANSWER: u8 = 1;
+const FAILED: u8 = 2;
+
+/// A callback for one step of request `ticket` (one closure type for all, so the glue is linked once).
+fn step(ticket: u32, stage: u8) -> JsValue {
+    Closure::once_into_js(move |value: JsValue| match stage {
+        RESPONSE => match value.dyn_into::<Response>().ok().filter(Response::ok).and_then(|r| r.json().ok()) {
+            Some(answer) => answer.unchecked_ref::<Promised>().then_either(&step(ticket, ANSWER), &step(ticket, FAILED)),
+            None => settle(ticket, None),
+        },
+        ANSWER => settle(ticket, js_sys::Reflect::get(&value, &"code".into()).ok().and_then(|c| c.as_string())),
+        _ => settle(ticket, None),
+    })
+}
+
+/// Request `ticket` ended, with a code or without one.
+fn settle(ticket: u32, code: Option<String>) {
     let current = WAITING.with_borrow_mut(|(latest, timer)| *latest == ticket && timer.take().is_some());
-    if !current {
-        return;
+    if current {
+        send(code.map_or(Msg::CodeFailed, Msg::CodeArrived));
     }
-    let code = text.and_then(|t| json::parse(&t).ok()).and_then(|v| Some(v.get("code")?.as_str()?.to_string()));
-    send(code.map_or(Msg::CodeFailed, Msg::CodeArrived));
 }
