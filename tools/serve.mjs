@@ -1,4 +1,5 @@
-// Static server for the demo shop in www/ plus a demo event collector at POST /collect.
+// Static server for the demo shop in www/ plus a demo event collector at POST /collect and a demo
+// single-use discount code service at POST /codes (for offers with "code_url": "/codes").
 // No dependencies. Used by `./build.sh demo` and by the end-to-end tests:
 //
 //   import { startServer } from '../../tools/serve.mjs';
@@ -6,8 +7,11 @@
 //   server.url;                    // "http://127.0.0.1:PORT/"
 //   server.setCollectorUp(false);  // /collect answers 503 until set back to true
 //   server.received();             // { events: [unique by id], repeats, requests }
+//   server.setCodesUp(false);      // /codes answers 503 until set back to true
+//   server.codes();                // [{ code, offer, total, currency }], every code issued
 //   await server.close();
 
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
@@ -46,7 +50,8 @@ export function startServer({ port = 0, host = '127.0.0.1', root = DEFAULT_ROOT,
   const rootDir = resolve(root);
   const say = quiet ? () => {} : (log ?? ((line) => console.log(line)));
   const byId = new Map(); // id -> event (first copy received)
-  const state = { collectorUp: true, repeats: 0, requests: 0 };
+  const state = { collectorUp: true, repeats: 0, requests: 0, codesUp: true };
+  const issued = []; // every discount code handed out by /codes
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -61,6 +66,7 @@ export function startServer({ port = 0, host = '127.0.0.1', root = DEFAULT_ROOT,
   async function handle(req, res) {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname === '/collect') return collect(req, res);
+    if (url.pathname === '/codes') return codes(req, res);
     if (req.method === 'OPTIONS') {
       res.writeHead(204, { ...CORS, 'Cache-Control': 'no-store' });
       return res.end();
@@ -146,6 +152,35 @@ export function startServer({ port = 0, host = '127.0.0.1', root = DEFAULT_ROOT,
     res.end();
   }
 
+  // A shop's code service: a fresh single-use code for each accepted discount, never the same twice.
+  // A real one would also tie it to the basket or session, rate-limit, and expire it.
+  async function codes(req, res) {
+    if (req.method !== 'POST') {
+      res.writeHead(405, { Allow: 'POST', 'Cache-Control': 'no-store' });
+      return res.end();
+    }
+    const text = await readBody(req);
+    let request = null;
+    try {
+      request = JSON.parse(text ?? '');
+    } catch {
+      // answered below
+    }
+    if (!request || typeof request.offer !== 'string' || !Number.isInteger(request.total)) {
+      res.writeHead(400, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+      return res.end('expected {"offer": "...", "total": 12900, "currency": "GBP"}\n');
+    }
+    if (!state.codesUp) {
+      res.writeHead(503, { 'Retry-After': '1', 'Cache-Control': 'no-store' });
+      return res.end();
+    }
+    const code = `FERN-${randomBytes(4).toString('hex').toUpperCase()}`;
+    issued.push({ code, offer: request.offer, total: request.total, currency: request.currency });
+    say(`codes: ${code} for ${request.offer}`);
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify({ code }));
+  }
+
   return new Promise((resolvePromise, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {
@@ -163,6 +198,12 @@ export function startServer({ port = 0, host = '127.0.0.1', root = DEFAULT_ROOT,
         },
         setCollectorUp(up) {
           state.collectorUp = Boolean(up);
+        },
+        setCodesUp(up) {
+          state.codesUp = Boolean(up);
+        },
+        codes() {
+          return issued.map((c) => ({ ...c }));
         },
         received() {
           return {

@@ -290,16 +290,32 @@
     return Array.from({ length: n }, (_, i) => base + (i === 0 ? total - base * n : 0));
   }
 
-  // The widget's plan, as long as it still adds up to what the visitor pays; otherwise the same
-  // number of instalments over the current amount.
+  // The widget's plan while the order total is still the one it was computed for: the instalments add
+  // up to that total plus any fee or interest ("payable"). Otherwise the same number of instalments over
+  // the current amount, with the same fee; interest at an APR depends on the amount, so then the plan
+  // is withdrawn and the visitor asks again (stale).
   function instalmentPlan(offer, payable) {
     const given = Array.isArray(offer.plan) && offer.plan.length >= 2 && offer.plan.every((a) => isInt(a, 0))
       ? offer.plan : null;
-    if (given && given.reduce((s, a) => s + a, 0) === payable) {
-      return { amounts: given, currency: offer.currency || CURRENCY, updated: false };
+    const cost = isInt(offer.cost, 0) ? offer.cost : 0;
+    const sum = given ? given.reduce((s, a) => s + a, 0) : -1;
+    if (given && (offer.total === undefined || offer.total === payable) && sum === payable + cost) {
+      return { amounts: given, cost, payable: sum, currency: offer.currency || CURRENCY, updated: false, stale: false };
     }
     const n = isInt(offer.instalments, 2, 12) ? offer.instalments : given ? given.length : 3;
-    return { amounts: splitEvenly(payable, n), currency: CURRENCY, updated: given !== null };
+    if (isInt(offer.apr, 1)) return { amounts: null, cost: 0, payable, currency: CURRENCY, updated: false, stale: true };
+    const fee = isInt(offer.fee, 1) ? offer.fee : 0;
+    return { amounts: splitEvenly(payable + fee, n), cost: fee, payable: payable + fee, currency: CURRENCY, updated: given !== null, stale: false };
+  }
+
+  // What a plan costs on top of the order, in words ("" when nothing).
+  function costWords(offer, plan) {
+    if (plan.cost === 0) return 'with no interest and no fees.';
+    if (isInt(offer.apr, 0)) {
+      const rate = new Intl.NumberFormat('en-GB', { style: 'percent', maximumFractionDigits: 2 }).format(offer.apr / 10000);
+      return `at ${rate} APR: ${money(plan.cost, plan.currency)} interest, ${money(plan.payable, plan.currency)} in total.`;
+    }
+    return `including a ${money(plan.cost, plan.currency)} fee: ${money(plan.payable, plan.currency)} in total.`;
   }
 
   function depositPlan(offer, payable) {
@@ -318,8 +334,11 @@
 
   function bonusLines(offer, cart) {
     const pct = percentOf(offer, 10);
-    // Rounded up in the visitor's favour: at least one extra of each thing in the basket.
-    return cart.items.map((i) => ({ id: i.id, name: i.name, extra: Math.ceil((i.qty * pct) / 100) }));
+    const only = Array.isArray(offer.products) && offer.products.length ? offer.products : null;
+    // Rounded up in the visitor's favour: at least one extra of each thing it applies to.
+    return cart.items
+      .filter((i) => !only || only.includes(i.id))
+      .map((i) => ({ id: i.id, name: i.name, extra: Math.ceil((i.qty * pct) / 100) }));
   }
 
   function safeHref(url) {
@@ -340,7 +359,10 @@
   // What "due today" is once payment relief is applied (null: the whole total).
   function dueToday(relief, payable) {
     const terms = findRelief(relief, 'payment_terms');
-    if (terms) return instalmentPlan(terms.offer, payable).amounts[0];
+    if (terms) {
+      const plan = instalmentPlan(terms.offer, payable);
+      return plan.stale ? null : plan.amounts[0];
+    }
     const deposit = findRelief(relief, 'deposit');
     if (deposit) return depositPlan(deposit.offer, payable).now;
     return null;
@@ -356,10 +378,14 @@
           break;
         }
         const plan = instalmentPlan(offer, t.payable);
+        if (plan.stale) {
+          parts.push(el('p', null, 'Your order total has changed since you chose this, and the interest depends on it: ask again through “Need a hand?” for an updated plan.'));
+          break;
+        }
         const interval = intervalOf(offer);
         const today = new Date();
         const n = plan.amounts.length;
-        parts.push(el('p', null, `Spread your ${money(t.payable, plan.currency)} over ${n} ${interval} payments, with no interest and no fees.`));
+        parts.push(el('p', null, `Spread your ${money(t.payable, plan.currency)} over ${n} ${interval} payments, ${costWords(offer, plan)}`));
         const rows = plan.amounts.map((amount, k) => el('tr', null,
           el('th', { scope: 'row' }, `${k + 1} of ${n}`),
           el('td', null, k === 0 ? 'Today' : dateFormat.format(addIntervals(today, interval, k))),
@@ -374,7 +400,7 @@
           el('tbody', null, rows),
           el('tfoot', null, el('tr', null,
             el('th', { scope: 'row', colspan: '2' }, 'Total'),
-            el('td', { class: 'num' }, money(t.payable, plan.currency))))
+            el('td', { class: 'num' }, money(plan.payable, plan.currency))))
         ));
         if (plan.updated) parts.push(el('p', { class: 'muted small' }, 'Your order total has changed since you chose this, so we have updated the plan to match.'));
         break;
@@ -385,8 +411,11 @@
           break;
         }
         const d = depositPlan(offer, t.payable);
-        parts.push(el('p', { class: 'relief-figure' }, `Pay ${money(d.now, d.currency)} now, ${money(d.later, d.currency)} on delivery.`));
-        parts.push(el('p', { class: 'muted small' }, 'We will take the rest when your order arrives, by the same card.'));
+        const later = offer.rest_when === 'later';
+        parts.push(el('p', { class: 'relief-figure' }, `Pay ${money(d.now, d.currency)} now, ${money(d.later, d.currency)} ${later ? 'later' : 'on delivery'}.`));
+        parts.push(el('p', { class: 'muted small' }, later
+          ? 'We will email you before we take the rest, by the same card.'
+          : 'We will take the rest when your order arrives, by the same card.'));
         if (d.updated) parts.push(el('p', { class: 'muted small' }, 'Your order total has changed since you chose this, so we have updated the amounts to match.'));
         break;
       }
@@ -399,7 +428,9 @@
       case 'bonus_goods': {
         const lines = bonusLines(offer, cart);
         if (lines.length === 0) {
-          parts.push(el('p', null, `Add something to your basket and we will send ${percentOf(offer, 10)}% more of it, free.`));
+          parts.push(el('p', null, Array.isArray(offer.products) && offer.products.length
+            ? `Add one of the plants on offer to your basket and we will send ${percentOf(offer, 10)}% more of it, free.`
+            : `Add something to your basket and we will send ${percentOf(offer, 10)}% more of it, free.`));
         } else {
           parts.push(el('p', null, `We will pack ${percentOf(offer, 10)}% more, free (rounded up in your favour):`));
           parts.push(el('ul', { class: 'bonus-list' }, lines.map((l) => el('li', null, `+${l.extra} × ${l.name}`, el('span', { class: 'free-tag' }, 'free')))));
@@ -422,10 +453,13 @@
       }
       case 'callback': {
         const contact = typeof offer.contact === 'string' ? offer.contact.trim().slice(0, 200) : '';
+        const name = typeof offer.name === 'string' && offer.name.trim() ? `${offer.name.trim().slice(0, 100)}, w` : 'W';
+        const when = { morning: 'in the morning', afternoon: 'in the afternoon', evening: 'in the evening' }[offer.time]
+          || 'usually within one working day';
         const p = el('p', { class: 'relief-figure' });
         if (!contact) p.textContent = 'We will get in touch soon to help with your order.';
-        else if (contact.includes('@')) p.textContent = `We’ll email you at ${contact}, usually within one working day.`;
-        else p.textContent = `We’ll call you at ${contact}, usually within one working day.`;
+        else if (contact.includes('@')) p.textContent = `${name}e’ll email you at ${contact}, ${when}.`;
+        else p.textContent = `${name}e’ll call you at ${contact}, ${when}.`;
         parts.push(p);
         break;
       }
