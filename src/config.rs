@@ -604,7 +604,7 @@ impl Validator {
             }
             Some(v) => self.kind(v, value, path),
         };
-        if let (Some(Kind::PaymentTerms { cost: Cost::Fee(_), .. }), None) = (&kind, &currency) {
+        if kind_name == Some("payment_terms") && field("fee").is_some() && field("currency").is_none() {
             self.problem(&at("fee"), "needs the offer's \"currency\": the fee is in its minor units");
         }
         if self.problems.len() != before {

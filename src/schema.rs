@@ -631,8 +631,16 @@ mod native {
         let segs = segments(&problem.path);
         let (last, parent) = segs.split_last()?;
         let Segment::Key(name) = last else {
-            // An item of a list of choices: frustrations[2], answers[0].
-            let options = if matches!(parent.last(), Some(Segment::Key(k)) if k == "frustrations") { ASKED } else { FRUSTRATIONS };
+            // An item of a list: a slip in a frustration's key, or what the list is for.
+            let (Some(Segment::Key(list)), Some((_, owner))) = (parent.last(), parent.split_last()) else { return None };
+            let options = match list.as_str() {
+                "frustrations" => ASKED,
+                "answers" => FRUSTRATIONS,
+                _ => {
+                    let field = fields_at(owner, config)?.into_iter().find(|f| f.name == list)?;
+                    return Some(format!("{} e.g. \"{}\": {}", field.doc, field.name, field.example));
+                }
+            };
             return got_string(&problem.reason).and_then(|g| nearest(g, options.iter().copied())).map(|n| format!("did you mean \"{n}\"?"));
         };
         if problem.reason.starts_with("unknown text key") {
@@ -698,7 +706,8 @@ mod native {
                 hints(
                     r#"{"possition":"left","frustrations":["retruns"],"text":{"launchr":"Hi"},"offers":[
                     {"id":"a","kind":"payment_terms","instalments":3,"intervall":"monthly","percent":5},
-                    {"id":"b","kind":"payment_terms","instalments":30,"interval":"montly"}]}"#
+                    {"id":"b","kind":"payment_terms","instalments":30,"interval":"montly"},
+                    {"id":"c","kind":"callback","pages":["checkout"]}]}"#
                 ),
                 vec![
                     "possition: did you mean \"position\"?",
@@ -709,6 +718,7 @@ mod native {
                     "offers[0].percent: \"percent\" belongs to deposit, bonus_goods, discount offers",
                     "offers[1].instalments: How many payments, the first today. They add up exactly; the odd minor units go on the first. e.g. \"instalments\": 3",
                     "offers[1].interval: did you mean \"monthly\"?",
+                    "offers[2].pages[0]: Shown only on pages whose path matches one of these; * matches any run of characters, / included. Without it, on every page. e.g. \"pages\": [\"/checkout*\", \"/basket\"]",
                 ]
             );
         }

@@ -139,16 +139,21 @@ fn preview(args: &[String]) -> Result<ExitCode, String> {
     let who = if returning { "a returning visitor" } else { "a first-time visitor" };
     let items: Vec<&str> = cart.items.iter().map(|i| i.id.as_str()).collect();
     let with_items = if items.is_empty() { String::new() } else { format!(" ({})", items.join(", ")) };
-    println!("{who} on {page}, cart {}{with_items}, answering {}:", money(total), frustration.key());
+    println!("{who} on {page}, cart {}{with_items}, answering {}", money(total), frustration.key());
     let list = |items: &[String]| items.join(", ");
+    let decided = offers::decide(&model.config, &visit);
     let mut count = 0;
-    for (index, verdict) in offers::decide(&model.config, &visit) {
+    let mut held_back = Vec::new();
+    for (index, verdict) in decided {
         let offer = &model.config.offers[index];
         let name = format!("{} ({})", offer.id, offer.kind.key());
         let Err(why) = verdict else {
             count += 1;
+            if count == 1 {
+                println!("\nshown, best first:");
+            }
             let (title, detail) = view::describe(&model, index);
-            println!("\n  {count}. shown: {name}\n     {}: {}", words(&title), words(&detail));
+            println!("  {count}. {name}\n     {}: {}", words(&title), words(&detail));
             match offers::terms(offer, &cart) {
                 Terms::Plan { plan, payable } => {
                     let parts: Vec<String> = plan.iter().map(|p| relief_widget::money::decimal(*p, &currency)).collect();
@@ -186,10 +191,13 @@ fn preview(args: &[String]) -> Result<ExitCode, String> {
             },
             Exclusion::Limit => format!("eligible, but {} better offers are shown already (at most {})", offers::MAX_SHOWN, offers::MAX_SHOWN),
         };
-        println!("\n  -  not shown: {name}\n     {reason}");
+        held_back.push(format!("  - {name}: {reason}"));
     }
     if count == 0 {
-        println!("\nNothing to offer: the visitor is thanked for telling you.");
+        println!("\nnothing to offer: the visitor is thanked for telling you");
+    }
+    if !held_back.is_empty() {
+        println!("\nnot shown:\n{}", held_back.join("\n"));
     }
     Ok(ExitCode::SUCCESS)
 }
