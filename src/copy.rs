@@ -49,7 +49,7 @@ pub const EN: &[(&str, &str)] = &[
     ("offer.bonus_goods", "{percent}% more, on us"),
     ("offer.bonus_goods.detail", "We'll add {percent}% more to your order, free."),
     ("offer.bonus_goods.products", "We'll add {percent}% more of {products} to your order, free."),
-    ("and", "and"),
+    ("list.and", "and"),
     ("offer.discount.percent", "{percent}% off your order"),
     ("offer.discount.amount", "{amount} off your order"),
     ("offer.discount.detail", "We'll give you a code to use at checkout."),

@@ -72,8 +72,8 @@ table! {
         "frustrations": Ty::Choices(ASKED), Default(r#"["delivery_cost","paying_all_at_once","returns","cant_find","confusing"]"#),
             r#"["paying_all_at_once","delivery_cost"]"#,
             "The choices the question offers, in this order; \"Something else\" (other) is always added last.";
-        "text": Ty::Copy, Optional, r#"{"launcher":"Can we help?"}"#,
-            "Your own wording for any of the widget's strings, by key; see the text keys below.";
+        "text": Ty::Copy, Optional, r#"{"launcher":"Can we help?","de":{"launcher":"Können wir helfen?"}}"#,
+            "Your own wording for any of the widget's strings by key (the text keys below), for every language or under a language tag (\"de\") for one; a value is a string or plural forms ({\"one\": …, \"other\": …}).";
         "offers": Ty::Offers, Default("[]"), r#"[{"id":"call-me","kind":"callback"}]"#,
             "The relief you offer. With none the widget asks, listens and thanks, and promises nothing.";
         "signals": Ty::Signals, Default("true"), r#"{"rage_click":{"clicks":5},"exit_intent":false}"#,
@@ -400,17 +400,47 @@ mod native {
         obj(vec![("anyOf", Value::Arr(vec![obj(vec![("type", Value::str("boolean"))]), object]))])
     }
 
-    fn text_schema() -> Value {
-        let properties = crate::copy::EN
-            .iter()
-            .map(|(key, text)| (key.to_string(), obj(vec![("type", Value::str("string")), ("minLength", Value::int(1)), ("default", Value::str(*text))])))
-            .collect();
-        obj(vec![("type", Value::str("object")), ("properties", Value::Obj(properties)), ("additionalProperties", Value::Bool(false))])
+    /// Every text key with its English wording.
+    fn copy_keys() -> impl Iterator<Item = &'static (&'static str, &'static str)> {
+        crate::copy::EN.iter().chain(crate::copy::NUDGE.iter())
+    }
+
+    /// Plural forms of one text, at least `other` (CLDR categories).
+    fn plural_schema() -> Value {
+        let forms = ["zero", "one", "two", "few", "many", "other"].map(|f| (f.to_string(), obj(vec![("type", Value::str("string")), ("minLength", Value::int(1))])));
+        obj(vec![
+            ("type", Value::str("object")),
+            ("properties", Value::Obj(forms.to_vec())),
+            ("required", strs(&["other"])),
+            ("additionalProperties", Value::Bool(false)),
+        ])
+    }
+
+    /// `text`: wording by key, or by language tag holding wording by key.
+    fn text_schema(per_language: bool) -> Value {
+        let wording = |text: &str| {
+            let string = obj(vec![("type", Value::str("string")), ("minLength", Value::int(1))]);
+            let plural = obj(vec![("$ref", Value::str("#/definitions/plural"))]);
+            obj(vec![("anyOf", Value::Arr(vec![string, plural])), ("default", Value::str(text))])
+        };
+        let properties = copy_keys().map(|(key, text)| (key.to_string(), wording(text))).collect();
+        let mut out = vec![("type", Value::str("object")), ("properties", Value::Obj(properties))];
+        if per_language {
+            let language = obj(vec![("$ref", Value::str("#/definitions/wording"))]);
+            out.push(("patternProperties", obj(vec![("^[A-Za-z]{2,3}(-[A-Za-z0-9-]{1,8})?$", language)])));
+        }
+        out.push(("additionalProperties", Value::Bool(false)));
+        obj(out)
     }
 
     /// The JSON Schema (draft-07) of a config, as committed in `www/relief.schema.json`.
     pub fn json_schema() -> Value {
-        let mut definitions = vec![("text".to_string(), text_schema()), ("signals".to_string(), signals_schema())];
+        let mut definitions = vec![
+            ("text".to_string(), text_schema(true)),
+            ("wording".to_string(), text_schema(false)),
+            ("plural".to_string(), plural_schema()),
+            ("signals".to_string(), signals_schema()),
+        ];
         let mut cases = Vec::new();
         for (kind, fields, rules) in KIND_TABLES {
             let all: Vec<&Field> = OFFER_FIELDS.iter().chain(fields.iter()).collect();
@@ -536,7 +566,7 @@ mod native {
             table_markdown(&mut out, &["`", kind, "`"].concat(), fields, rules);
         }
         out.push_str("### `text` keys\n\n| key | built-in wording |\n| --- | --- |\n");
-        for (key, text) in crate::copy::EN {
+        for (key, text) in copy_keys() {
             out.push_str(&format!("| `{key}` | {} |\n", text.replace('|', "\\|")));
         }
         out
@@ -644,7 +674,7 @@ mod native {
             return got_string(&problem.reason).and_then(|g| nearest(g, options.iter().copied())).map(|n| format!("did you mean \"{n}\"?"));
         };
         if problem.reason.starts_with("unknown text key") {
-            return nearest(name, crate::copy::EN.iter().map(|(k, _)| *k)).map(|n| format!("did you mean \"{n}\"?"));
+            return nearest(name, copy_keys().map(|(k, _)| *k)).map(|n| format!("did you mean \"{n}\"?"));
         }
         let fields = fields_at(parent, config);
         if problem.reason.starts_with("unknown field") {

@@ -179,7 +179,7 @@ fn button(config: &Config, key: &str, action: Action, primary: bool) -> Button {
 fn item_names(model: &Model, items: &[usize]) -> String {
     let names: Vec<&str> = items.iter().map(|&i| model.cart.items[i].name.as_str()).collect();
     match names.split_last() {
-        Some((last, rest)) if !rest.is_empty() => [&rest.join(", "), " ", model.config.copy("and"), " ", last].concat(),
+        Some((last, rest)) if !rest.is_empty() => [&rest.join(", "), " ", model.config.copy("list.and"), " ", last].concat(),
         _ => names.concat(),
     }
 }
