@@ -3,7 +3,7 @@
 #
 #   ./build.sh build   wasm + glue + loader into www/dist/
 #   ./build.sh test    native cargo tests, wasm tests in headless Chromium, build, end-to-end tests
-#   ./build.sh demo    build, then serve the demo shop on 127.0.0.1:${PORT:-8080}
+#   ./build.sh demo    build, then run the collector serving the demo shop on 127.0.0.1:${PORT:-8080}
 #   ./build.sh size    raw / gzip -9 / brotli -q 11 bytes of every file in www/dist/, and the budget
 set -euo pipefail
 
@@ -34,7 +34,8 @@ usage: ./build.sh <command>
 
   build   compile the widget and write www/dist/ (relief.js, relief_core.js, relief_core_bg.wasm)
   test    native cargo tests, wasm tests in headless Chromium, build, end-to-end tests
-  demo    build, then serve the demo shop on http://127.0.0.1:${PORT:-8080}/
+  demo    build, then run relief-collector on http://127.0.0.1:${PORT:-8080}/: the demo shop, its
+          events stored in target/demo/relief.sqlite, and the dashboard at /dashboard
   size    raw, gzip -9 and brotli -q 11 bytes of every file in www/dist/; fails over budget
   bench   native benchmark tables, then each bench/*.mjs in headless Chromium
 EOF
@@ -139,7 +140,7 @@ ensure_npm_deps() {
   ensure_node
   if [[ ! -d node_modules || package-lock.json -nt node_modules || ! -x node_modules/.bin/esbuild \
         || ! -x node_modules/.bin/wasm-opt || ! -d node_modules/playwright-core || ! -d node_modules/axe-core \
-        || ! -d node_modules/survey-js-ui ]]; then
+        || ! -d node_modules/survey-js-ui || ! -d node_modules/chart.js ]]; then
     say "installing npm dev dependencies (npm ci)"
     npm ci --no-audit --no-fund </dev/null
     touch node_modules
@@ -148,6 +149,49 @@ ensure_npm_deps() {
 
 ensure_chromium() {
   apt_ensure "$CHROMIUM:chromium" "$CHROMEDRIVER:chromium-driver"
+}
+
+# The newest PostgreSQL server from Debian's packages, for the collector's tests against a real one.
+pg_bindir() {
+  local dirs=(/usr/lib/postgresql/*/bin)
+  [[ -x "${dirs[-1]}/initdb" ]] && printf '%s\n' "${dirs[@]}" | sort -V | tail -n 1
+}
+
+ensure_postgres() {
+  pg_bindir >/dev/null || apt_ensure "/usr/lib/postgresql/no-server-yet/bin/initdb:postgresql"
+  pg_bindir >/dev/null || die "postgresql is installed but no /usr/lib/postgresql/*/bin/initdb was found"
+}
+
+# start_test_postgres: a throwaway cluster in a temp folder on a free loopback port, as the postgres
+# user when we are root (PostgreSQL refuses to run as root). Sets PG_TMP and RELIEF_TEST_POSTGRES.
+PG_TMP=""
+PG_AS=()
+start_test_postgres() {
+  ensure_postgres
+  local bin port
+  bin="$(pg_bindir)"
+  PG_TMP="$(mktemp -d /tmp/relief-pg.XXXXXX)"
+  trap stop_test_postgres EXIT
+  PG_AS=()
+  if [[ "$(id -u)" == 0 ]]; then
+    chown postgres: "$PG_TMP"
+    PG_AS=(runuser -u postgres --)
+  fi
+  port="$(node -e 'const s = require("net").createServer().listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')"
+  "${PG_AS[@]}" "$bin/initdb" -D "$PG_TMP/data" -A trust -U relief -E UTF8 --no-sync >"$PG_TMP/initdb.log" 2>&1 \
+    || { cat "$PG_TMP/initdb.log" >&2; die "initdb failed"; }
+  "${PG_AS[@]}" "$bin/pg_ctl" -D "$PG_TMP/data" -l "$PG_TMP/server.log" -w -t 60 \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_TMP -c fsync=off" start >/dev/null \
+    || { cat "$PG_TMP/server.log" >&2; die "PostgreSQL did not start"; }
+  export RELIEF_TEST_POSTGRES="postgres://relief@127.0.0.1:$port/postgres"
+  say "PostgreSQL $("$bin/postgres" --version | awk '{ print $3 }') on 127.0.0.1:$port ($PG_TMP)"
+}
+
+stop_test_postgres() {
+  [[ -n "$PG_TMP" ]] || return 0
+  "${PG_AS[@]}" "$(pg_bindir)/pg_ctl" -D "$PG_TMP/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG_TMP"
+  PG_TMP=""
 }
 
 ensure_brotli() {
@@ -221,12 +265,17 @@ cmd_test() {
     cargo test --doc
   fi
 
+  step "collector tests on SQLite and PostgreSQL: cargo test -p relief-collector"
+  start_test_postgres
+  cargo test -p relief-collector --all-targets
+  stop_test_postgres
+
   step "wasm tests in headless Chromium: cargo test --target $WASM_TARGET --test web"
   # webdriver.json (repo root) holds the Chromium flags; each run gets a fresh profile directory.
   local tmp
   tmp="$(mktemp -d)"
   # shellcheck disable=SC2064
-  trap "rm -rf '$tmp'" EXIT
+  trap "rm -rf '$tmp'; stop_test_postgres" EXIT
   node -e '
     const fs = require("fs");
     const [src, out, profile] = process.argv.slice(1);
@@ -254,8 +303,18 @@ cmd_test() {
 
 cmd_demo() {
   cmd_build
-  step "serving the demo shop"
-  PORT="${PORT:-8080}" exec node tools/serve.mjs
+  step "collector: cargo build -p relief-collector"
+  cargo build -p relief-collector
+  local dir="$ROOT/target/demo" token
+  mkdir -p "$dir"
+  # One token for the demo's dashboard, kept across runs so a signed-in browser stays signed in.
+  [[ -s "$dir/dashboard-token" ]] || od -An -tx1 -N16 /dev/urandom | tr -d ' \n' >"$dir/dashboard-token"
+  token="$(cat "$dir/dashboard-token")"
+  step "serving the demo shop and its collector"
+  say "dashboard: http://127.0.0.1:${PORT:-8080}/dashboard  token: $token"
+  say "events are stored in $dir/relief.sqlite (Ctrl-C stops)"
+  RELIEF_DASHBOARD_TOKEN="$token" exec target/debug/relief-collector --listen "127.0.0.1:${PORT:-8080}" \
+    --db "$dir/relief.sqlite" --www www
 }
 
 cmd_size() {
@@ -329,6 +388,32 @@ cmd_bench() {
       node "$script"
     done
   fi
+  bench_collector
+}
+
+# The collector on loopback, driven by relief-load (collector/src/bin/load.rs), on a new SQLite file:
+# single events and batches of 20, bounded in requests and seconds.
+bench_collector() {
+  step "collector: cargo build --profile collector -p relief-collector"
+  cargo build --quiet --profile collector -p relief-collector
+  local dir out pid addr=""
+  dir="$(mktemp -d)"
+  out="$dir/collector.log"
+  target/collector/relief-collector --listen 127.0.0.1:0 --db "$dir/bench.sqlite" --rate-limit 0 --quiet \
+    --token "bench-token-$(date +%s%N)" >"$out" 2>&1 &
+  pid=$!
+  for _ in $(seq 100); do
+    addr="$(sed -n 's|.*listening on http://\([^/]*\)/.*|\1|p' "$out")"
+    [[ -n "$addr" ]] && break
+    sleep 0.1
+  done
+  [[ -n "$addr" ]] || { kill "$pid"; cat "$out" >&2; die "the collector did not start"; }
+  step "collector load on $addr: SQLite (WAL, synchronous=FULL), $(nproc) cores shared with the load"
+  target/collector/relief-load --url "http://$addr/v1/events" --batch 1 --connections 48 --requests 60000 --seconds 20 --header
+  target/collector/relief-load --url "http://$addr/v1/events" --batch 20 --connections 8 --requests 6000 --seconds 20
+  kill "$pid"
+  wait "$pid" || true
+  rm -rf "$dir"
 }
 
 main() {

@@ -34,8 +34,8 @@ impl Collector {
             Some(token) => (token.clone(), false),
             None => (random_token(), true),
         };
+        println!("relief-collector: listening on http://{address}/");
         if !config.quiet || made_up {
-            println!("relief-collector: listening on http://{address}/");
             println!("relief-collector: events: POST http://{address}/v1/events (and /collect); store: {}", describe(&config.db));
             let shown = if made_up { format!("  token: {token}") } else { String::new() };
             println!("relief-collector: dashboard: http://{address}/dashboard{shown}");

@@ -157,7 +157,7 @@
           data: s.counts,
           borderColor: colourOf(s.key, frustrationKeys),
           backgroundColor: colourOf(s.key, frustrationKeys),
-          tension: 0.25,
+          cubicInterpolationMode: 'monotone',
           pointRadius: daily.days.length > 40 ? 0 : 2,
         })),
       },
@@ -188,7 +188,8 @@
     chart('chart-relief', {
       type: 'bar',
       data: {
-        labels: rows.map((r) => `${shorten(r.offer, 18)} · ${label(FRUSTRATIONS, r.frustration)}`),
+        // Two lines a bar: the offer, then the frustration it answered.
+        labels: rows.map((r) => [shorten(r.offer, 20), label(FRUSTRATIONS, r.frustration)]),
         datasets: [
           { label: 'Offered', data: rows.map((r) => r.offered), backgroundColor: '#b9d3ca' },
           { label: 'Accepted', data: rows.map((r) => r.accepted), backgroundColor: '#2f6f5e' },

@@ -63,7 +63,7 @@ export async function staysTrue(fn, { duration = 3000, interval = 100, message =
 }
 
 /** Records every relief:* event on document into window.__reliefEvents, from before any page script. */
-function recordReliefEvents() {
+export function recordReliefEvents() {
   const types = ['ready', 'open', 'answer', 'offer', 'accept', 'dismiss', 'error', 'nudge'];
   window.__reliefEvents = [];
   for (const t of types) {
