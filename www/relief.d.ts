@@ -42,9 +42,15 @@ export interface ReadyEvent extends ReliefEventBase { type: 'ready'; version: st
 export interface OpenEvent extends ReliefEventBase { type: 'open'; trigger: 'launcher' | 'api' | SignalTrigger }
 export interface AnswerEvent extends ReliefEventBase {
   type: 'answer';
+  /** What picked the relief: the visitor's choice, or what their own words were read as. */
   frustration: Frustration;
-  /** "Something else" in the visitor's words, contact and card details replaced by [email], [phone], [card], [number]. */
+  /** "Something else" in the visitor's words, personal details replaced by [email], [iban], [phone], [card], [number]. */
   text?: string;
+  /** What the on-device text understanding made of `text`, and how sure it was (0..=100). */
+  category?: string;
+  confidence?: number;
+  /** Set when a nudge opened the dialog. */
+  trigger?: SignalTrigger;
 }
 export interface OfferEvent extends ReliefEventBase {
   type: 'offer';
@@ -55,9 +61,13 @@ export interface OfferEvent extends ReliefEventBase {
 export interface AcceptEvent extends ReliefEventBase { type: 'accept'; frustration: Frustration; offer: AcceptedOffer }
 export interface DismissEvent extends ReliefEventBase {
   type: 'dismiss';
-  stage: 'asking' | 'listening' | 'offering' | 'contact' | 'code';
-  reason: 'closed' | 'no_thanks';
+  stage: 'asking' | 'listening' | 'understanding' | 'clarifying' | 'offering' | 'contact' | 'code' | 'nudge';
+  reason?: 'closed' | 'no_thanks';
+  /** With stage "nudge": the detector whose nudge was waved away. */
+  detector?: string;
 }
+/** A nudge was shown beside the launcher. */
+export interface NudgeEvent extends ReliefEventBase { type: 'nudge'; detector: string; reason: string }
 export interface ConfigProblem {
   /** Where, as "offers[2].instalments". */
   path: string;
@@ -72,6 +82,7 @@ export interface ReliefEventMap {
   offer: OfferEvent;
   accept: AcceptEvent;
   dismiss: DismissEvent;
+  nudge: NudgeEvent;
   error: ErrorEvent;
 }
 export type ReliefEventType = keyof ReliefEventMap;
@@ -184,6 +195,8 @@ export interface ReliefWidgetApi {
   close(): void;
   /** Tells the widget the cart; offers on show follow it at once. */
   setCart(cart: Cart): void;
+  /** For configs with "consent": "required": nothing is watched before consent(true). */
+  consent(given: boolean): void;
   /**
    * Calls `listener` with each event's detail; `type` with or without the "relief:" prefix.
    * Returns a function that removes it (as `off` does).
@@ -212,6 +225,7 @@ declare global {
     'relief:offer': CustomEvent<OfferEvent>;
     'relief:accept': CustomEvent<AcceptEvent>;
     'relief:dismiss': CustomEvent<DismissEvent>;
+    'relief:nudge': CustomEvent<NudgeEvent>;
     'relief:error': CustomEvent<ErrorEvent>;
   }
 }
