@@ -46,6 +46,25 @@ impl<M: Memory> SizeClasses<M> {
     }
 }
 
+/// Puts the unused stretch `from..to` on the free lists as the largest aligned blocks that fit.
+unsafe fn recycle(state: &mut State, mut from: usize, to: usize) {
+    from = (from + 7) & !7;
+    while from + 8 <= to {
+        let mut class = 0;
+        while class + 1 < CLASSES {
+            let size = 16usize << class;
+            if from % size.min(PAGE) != 0 || from + size > to {
+                break;
+            }
+            class += 1;
+        }
+        let block = from as *mut u8;
+        *(block as *mut *mut u8) = state.free[class];
+        state.free[class] = block;
+        from += 8 << class;
+    }
+}
+
 unsafe impl<M: Memory> GlobalAlloc for SizeClasses<M> {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let Some(class) = class_of(layout) else { return null_mut() };
@@ -57,6 +76,17 @@ unsafe impl<M: Memory> GlobalAlloc for SizeClasses<M> {
             state.free[class] = *(head as *mut *mut u8);
             return head;
         }
+        // Else halve the smallest larger free block, keeping the halves it does not need.
+        if let Some(larger) = (class + 1..CLASSES).find(|&c| !state.free[c].is_null()) {
+            let head = state.free[larger];
+            state.free[larger] = *(head as *mut *mut u8);
+            for c in (class..larger).rev() {
+                let half = head.add(8 << c);
+                *(half as *mut *mut u8) = state.free[c];
+                state.free[c] = half;
+            }
+            return head;
+        }
         // Blocks are aligned to their own size (up to a page), so any later request of the class fits.
         let align = block.min(PAGE);
         let mut start = (state.next + align - 1) & !(align - 1);
@@ -64,11 +94,16 @@ unsafe impl<M: Memory> GlobalAlloc for SizeClasses<M> {
             let pages = block.div_ceil(PAGE) + 1;
             let Some(fresh) = self.memory.grow(pages) else { return null_mut() };
             if fresh != state.end {
+                // Not contiguous: what was left of the old stretch still serves smaller requests.
+                recycle(state, state.next, state.end);
                 state.next = fresh;
             }
             state.end = fresh + pages * PAGE;
             start = (state.next + align - 1) & !(align - 1);
         }
+        // The gap left by aligning is cut into smaller blocks rather than lost, so memory stops growing
+        // once the widget's working set is reached.
+        recycle(state, state.next, start);
         state.next = start + block;
         start as *mut u8
     }
@@ -193,6 +228,30 @@ mod tests {
             cycle(&a);
         }
         assert_eq!(a.memory.used.get(), used, "no growth after the first cycle");
+    }
+
+    #[test]
+    fn alignment_gaps_are_reused_not_lost() {
+        let (a, _buffer) = allocator(64);
+        unsafe {
+            let small = Layout::from_size_align(24, 8).unwrap();
+            let page = Layout::from_size_align(40_000, 8).unwrap();
+            let first = a.alloc(small);
+            let big = a.alloc(page);
+            assert_eq!(big as usize % PAGE, 0, "a 64 KiB-class block starts on a page");
+            // The gap between the small block and the page boundary now serves small requests.
+            let used = a.memory.used.get();
+            let mut fresh = Vec::new();
+            for _ in 0..100 {
+                let p = a.alloc(small);
+                assert!((p as usize) > first as usize && (p as usize) < big as usize, "{p:?} comes from the gap");
+                fresh.push(p);
+            }
+            assert_eq!(a.memory.used.get(), used, "no new memory for what the gap holds");
+            fresh.sort();
+            fresh.dedup();
+            assert_eq!(fresh.len(), 100, "every block distinct");
+        }
     }
 
     #[test]
