@@ -26,6 +26,34 @@ const USAGE: &str = "usage: relief <command> [args]
   classify            read one sentence a line from stdin, print category<TAB>confidence<TAB>redacted text
   train TRAIN.tsv     print the text-understanding model trained on lang<TAB>category<TAB>sentence lines";
 
+/// The schema's tables and docs and the decimal writer are native only (they are kept out of the widget's
+/// wasm), and `cargo test --target wasm32-unknown-unknown` builds this tool too: there they are stand-ins.
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    pub use relief_widget::money::decimal;
+    pub use relief_widget::schema::{hint, json_schema, markdown, pretty};
+}
+
+#[cfg(target_arch = "wasm32")]
+mod native {
+    use relief_widget::{config::Problem, json::Value};
+    pub fn decimal(minor: i64, _: &str) -> String {
+        minor.to_string()
+    }
+    pub fn hint(_: &Problem, _: &Value) -> Option<String> {
+        None
+    }
+    pub fn json_schema() -> Value {
+        Value::Null
+    }
+    pub fn pretty(value: &Value) -> String {
+        value.to_json()
+    }
+    pub fn markdown() -> String {
+        String::new()
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
@@ -60,7 +88,7 @@ fn check(args: &[String]) -> Result<ExitCode, String> {
     let value = relief_widget::json::parse(&text).unwrap_or(relief_widget::json::Value::Null);
     for problem in &problems {
         println!("{path}: {problem}");
-        if let Some(hint) = relief_widget::schema::hint(problem, &value) {
+        if let Some(hint) = native::hint(problem, &value) {
             println!("  hint: {hint}");
         }
     }
@@ -74,7 +102,7 @@ fn check(args: &[String]) -> Result<ExitCode, String> {
 }
 
 fn schema(args: &[String]) -> Result<ExitCode, String> {
-    use relief_widget::schema;
+    use native as schema;
     match args.first().map(String::as_str) {
         None => print!("{}", schema::pretty(&schema::json_schema())),
         Some("--markdown") => print!("{}", schema::markdown()),
@@ -122,7 +150,7 @@ fn preview(args: &[String]) -> Result<ExitCode, String> {
         eprintln!("{path}: {problem} (left out)");
     }
     let cart = Cart { total, currency: currency.clone(), items };
-    let money = |minor: i64| format!("{} {currency}", relief_widget::money::decimal(minor, &currency));
+    let money = |minor: i64| format!("{} {currency}", native::decimal(minor, &currency));
     let words = |text: &view::Text| -> String {
         text.iter()
             .map(|piece| match piece {
@@ -156,7 +184,7 @@ fn preview(args: &[String]) -> Result<ExitCode, String> {
             println!("  {count}. {name}\n     {}: {}", words(&title), words(&detail));
             match offers::terms(offer, &cart) {
                 Terms::Plan { plan, payable } => {
-                    let parts: Vec<String> = plan.iter().map(|p| relief_widget::money::decimal(*p, &currency)).collect();
+                    let parts: Vec<String> = plan.iter().map(|p| native::decimal(*p, &currency)).collect();
                     println!("     plan: {} = {} (cost {})", parts.join(" + "), money(payable), money(payable - total));
                 }
                 Terms::Deposit { deposit, rest } => println!("     deposit {} now, rest {}", money(deposit), money(rest)),
