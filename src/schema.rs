@@ -666,6 +666,8 @@ mod native {
             let options = match list.as_str() {
                 "frustrations" => ASKED,
                 "answers" => FRUSTRATIONS,
+                // A problem with a whole offer already says what it needs.
+                "offers" => return None,
                 _ => {
                     let field = fields_at(owner, config)?.into_iter().find(|f| f.name == list)?;
                     return Some(format!("{} e.g. \"{}\": {}", field.doc, field.name, field.example));

@@ -34,6 +34,9 @@ fn check_names_every_problem_with_a_hint_and_fails() {
     ] {
         assert!(out.lines().any(|l| l.starts_with(line)), "no line starting {line:?} in:\n{out}");
     }
+    // A problem with a whole offer says what it needs; no hint repeats it.
+    let whole = out.lines().position(|l| l.ends_with("offers[6]: needs \"url\" or \"phone\"")).unwrap();
+    assert!(!out.lines().nth(whole + 1).unwrap().starts_with("  hint:"));
 }
 
 #[test]
