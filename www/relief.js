@@ -229,10 +229,62 @@
       consent = !!given;
       if (watcher) watcher.consent(consent);
     },
+    /** Calls fn(detail) for every `relief:<type>` event; returns a function that stops it. */
+    on(type, fn) {
+      const name = 'relief:' + String(type).replace(/^relief:/, '');
+      const listener = (e) => { try { fn(e.detail); } catch (err) { console.error(err); } };
+      if (typeof fn === 'function' && !listeners.has(fn)) {
+        listeners.set(fn, [name, listener]);
+        d.addEventListener(name, listener);
+      }
+      return () => w.ReliefWidget.off(type, fn);
+    },
+    off(type, fn) {
+      const entry = listeners.get(fn);
+      if (entry) d.removeEventListener(entry[0], entry[1]);
+      listeners.delete(fn);
+    },
   };
+  const listeners = new Map();
+  for (const [name, type, fn] of queue) if (name === 'on') w.ReliefWidget.on(type, fn);
+
+  // Single-page apps: a new path is a new page, for the offers' page rules and the watcher's signals.
+  let path = location.pathname;
+  function navigated() {
+    if (location.pathname === path) return;
+    path = location.pathname;
+    try {
+      if (core) core.set_page(path);
+      if (watcher) watcher.navigated();
+    } catch (e) { /* the next page load starts afresh */ }
+  }
+  for (const method of ['pushState', 'replaceState']) {
+    const original = history[method];
+    history[method] = function () {
+      const result = original.apply(this, arguments);
+      navigated();
+      return result;
+    };
+  }
+  w.addEventListener('popstate', navigated);
+
+  /** With `data_layer: true`, analytics tags see what happened, never what anyone typed. */
+  function dataLayer() {
+    for (const type of ['open', 'answer', 'offer', 'accept', 'dismiss', 'nudge']) {
+      d.addEventListener('relief:' + type, (e) => {
+        const x = e.detail || {};
+        const offer = x.offer || {};
+        const trigger = x.trigger && (x.trigger.detector || x.trigger);
+        try {
+          (w.dataLayer = w.dataLayer || []).push({ event: 'relief_' + type, relief: { frustration: x.frustration, category: x.category, offer: offer.id, kind: offer.kind, stage: x.stage, trigger } });
+        } catch (err) { /* the page's dataLayer is its own */ }
+      });
+    }
+  }
 
   Promise.all([configReady, packReady]).then(([config, pack]) => {
     drawShell(config, pack);
+    if (config && config.data_layer === true) dataLayer();
     // data-debug loads the widget at once, so a shop's developer sees config problems on page load;
     // answers an earlier page could not deliver load it when the browser is idle, to send them.
     let undelivered = false;

@@ -57,3 +57,36 @@ test('a page whose widget files are missing keeps working and says why once', { 
   });
   assertNoPageErrors(assert, page);
 });
+
+test('on/off, dataLayer without personal data, and single-page navigation', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { server, newPage } = await setUp(t);
+  const page = await newPage();
+  await page.addInitScript(() => {
+    window.__seen = [];
+    // Before the loader: the queue stub takes on() too.
+    window.ReliefWidget = { q: [], on(t, f) { this.q.push(['on', t, f]); } };
+    window.ReliefWidget.on('open', (d) => window.__seen.push(['early', d.type]));
+  });
+  await openShop(page, server);
+  const stop = await page.evaluateHandle(() => window.ReliefWidget.on('relief:answer', (d) => window.__seen.push(['answer', d.frustration])));
+  await page.evaluate(() => history.pushState({}, '', '/another-view'));
+  await launcher(page).click();
+  await page.getByRole('button', { name: "I'm worried about returns" }).click();
+  await waitFor(async () => (await page.evaluate(() => window.__seen.length)) >= 2, { message: 'on() listeners to run' });
+  assert.deepEqual(await page.evaluate(() => window.__seen), [['early', 'open'], ['answer', 'returns']]);
+  const answers = await page.evaluate(() => window.__reliefEvents.filter((e) => e.type === 'relief:answer'));
+  assert.equal(answers[0].detail.page, '/another-view', 'events carry the page the single-page app is on');
+  await page.evaluate((off) => off(), stop);
+  await page.keyboard.press('Escape');
+  await launcher(page).click();
+  await page.getByRole('button', { name: "I'm worried about returns" }).click();
+  await waitFor(async () => (await page.evaluate(() => window.__reliefEvents.filter((e) => e.type === 'relief:answer').length)) === 2);
+  assert.equal((await page.evaluate(() => window.__seen)).filter(([k]) => k === 'answer').length, 1, 'off() stops the listener');
+  const layer = await page.evaluate(() => JSON.stringify(window.dataLayer || []));
+  const demoUsesDataLayer = JSON.parse(await (await fetch(new URL('demo-config.json', server.url))).text()).data_layer === true;
+  if (demoUsesDataLayer) {
+    assert.match(layer, /relief_answer/);
+    assert.match(layer, /"frustration":"returns"/);
+  }
+  assertNoPageErrors(assert, page);
+});
