@@ -23,18 +23,11 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { startServer } from '../tools/serve.mjs';
+import { CHROMIUM, CHROMIUM_ARGS as TEST_ARGS } from '../tests/e2e/helpers.mjs';
 
 const REPO = fileURLToPath(new URL('../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+  ...TEST_ARGS,
   // Loopback only: the page is served from 127.0.0.1 and no host name resolves.
   '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
 ];
