@@ -12,13 +12,16 @@ pub const MAX_AGE_MS: i64 = 7 * 24 * 3600 * 1000;
 pub const MAX_BATCH: usize = 20;
 /// Longest wait between tries.
 pub const MAX_DELAY_MS: u32 = 60_000;
+/// Largest `sendBeacon` body: browsers refuse a beacon past their 64 KiB quota.
+pub const BEACON_BYTES: usize = 60_000;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Outbox {
     events: Vec<Value>,
     /// Failed tries since the last success.
     attempt: u32,
-    /// Events dropped because the queue was full, too old or refused by the collector.
+    /// Events dropped because the queue was full, too old or refused by the collector, not yet taken
+    /// with [`Outbox::take_dropped`]. A dropped `lost` event adds its own count.
     pub dropped: u32,
 }
 
@@ -46,6 +49,15 @@ fn id_of(event: &Value) -> &str {
     event.get("id").and_then(Value::as_str).unwrap_or("")
 }
 
+/// What dropping `event` loses: itself, and the events a `lost` event was counting.
+fn loss(event: &Value) -> u32 {
+    let counted = match event.get("type").and_then(Value::as_str) {
+        Some("lost") => event.get("count").and_then(Value::as_i64).unwrap_or(0),
+        _ => 0,
+    };
+    1 + counted.clamp(0, 1_000_000) as u32
+}
+
 impl Outbox {
     /// Reads the queue as stored; anything unreadable, id-less or too old is left out.
     pub fn load(stored: Option<&str>, now_ms: i64) -> Outbox {
@@ -53,12 +65,23 @@ impl Outbox {
             Some(Ok(Value::Arr(events))) => events,
             _ => Vec::new(),
         };
-        let total = events.len();
-        let events: Vec<Value> = events
+        let (events, gone): (Vec<Value>, Vec<Value>) = events
             .into_iter()
-            .filter(|e| !id_of(e).is_empty() && e.get("at").and_then(Value::as_i64).is_some_and(|at| now_ms - at < MAX_AGE_MS))
-            .collect();
-        Outbox { dropped: (total - events.len()) as u32, events, attempt: 0 }
+            .partition(|e| !id_of(e).is_empty() && e.get("at").and_then(Value::as_i64).is_some_and(|at| now_ms - at < MAX_AGE_MS));
+        Outbox { dropped: gone.iter().map(loss).sum(), events, attempt: 0 }
+    }
+
+    /// Replaces the queue with the stored one, which other tabs may have added to or sent from; the
+    /// retry count stays.
+    pub fn reload(&mut self, stored: Option<&str>, now_ms: i64) {
+        let fresh = Outbox::load(stored, now_ms);
+        self.events = fresh.events;
+        self.dropped += fresh.dropped;
+    }
+
+    /// The drops counted since the last call.
+    pub fn take_dropped(&mut self) -> u32 {
+        std::mem::take(&mut self.dropped)
     }
 
     /// The queue as it is stored.
@@ -82,8 +105,7 @@ impl Outbox {
         self.events.push(event);
         if self.events.len() > MAX_EVENTS {
             let excess = self.events.len() - MAX_EVENTS;
-            self.events.drain(..excess);
-            self.dropped += excess as u32;
+            self.dropped += self.events.drain(..excess).map(|e| loss(&e)).sum::<u32>();
         }
     }
 
@@ -96,9 +118,19 @@ impl Outbox {
         Some((events.iter().map(|e| id_of(e).to_string()).collect(), Value::Arr(events.to_vec()).to_json()))
     }
 
-    /// Everything queued, as one body for `sendBeacon` when the page goes away.
-    pub fn everything(&self) -> Option<String> {
-        (!self.events.is_empty()).then(|| self.to_stored())
+    /// The body for `sendBeacon` when the page goes away: the queued events among `ids` (the page's
+    /// own; other tabs send theirs), oldest first, as many as fit in `max_bytes`.
+    pub fn beacon(&self, ids: &[String], max_bytes: usize) -> Option<String> {
+        let mut events = Vec::new();
+        let mut size = 2;
+        for event in self.events.iter().filter(|e| ids.iter().any(|id| id == id_of(e))) {
+            size += event.to_json().len() + 1;
+            if size > max_bytes {
+                break;
+            }
+            events.push(event.clone());
+        }
+        (!events.is_empty()).then(|| Value::Arr(events).to_json())
     }
 
     /// Applies the collector's answer for the batch `ids`. Returns how long to wait before the next
@@ -123,10 +155,11 @@ impl Outbox {
     }
 }
 
-/// Exponential backoff: 1 s, 2 s, 4 s … up to a minute, plus up to a second of jitter.
+/// Exponential backoff with jitter: the n-th try waits between half and all of 1 s · 2ⁿ⁻¹, at most a
+/// minute; `jitter` (0..=999) says where, so visitors who failed together do not return together.
 pub fn retry_delay(attempt: u32, jitter: u32) -> u32 {
-    let base = 1000u32.saturating_mul(1 << attempt.saturating_sub(1).min(16));
-    base.min(MAX_DELAY_MS) + jitter.min(999)
+    let base = 1000u32.saturating_mul(1 << attempt.saturating_sub(1).min(16)).min(MAX_DELAY_MS);
+    base / 2 + base / 2 * jitter.min(999) / 999
 }
 
 #[cfg(test)]
@@ -153,8 +186,8 @@ mod tests {
         outbox.push(event("a", 0));
         let (ids, body) = outbox.batch().unwrap();
         assert_eq!(body, r#"[{"id":"a","type":"answer","at":0}]"#);
-        assert_eq!(outbox.settle(&ids, 0, 0), Some(1000));
-        assert_eq!(outbox.settle(&ids, 503, 0), Some(2000));
+        assert_eq!(outbox.settle(&ids, 0, 999), Some(1000));
+        assert_eq!(outbox.settle(&ids, 503, 999), Some(2000));
         assert_eq!(outbox.len(), 1);
         assert_eq!(outbox.settle(&ids, 204, 0), None);
         assert!(outbox.is_empty());
@@ -170,10 +203,13 @@ mod tests {
     }
 
     #[test]
-    fn backoff_grows_to_a_cap() {
-        let delays: Vec<u32> = (1..=9).map(|a| retry_delay(a, 0)).collect();
-        assert_eq!(delays, vec![1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
-        assert_eq!(retry_delay(100, 5000), 60999);
+    fn backoff_grows_to_a_cap_with_jitter() {
+        let longest: Vec<u32> = (1..=9).map(|a| retry_delay(a, 999)).collect();
+        assert_eq!(longest, vec![1000, 2000, 4000, 8000, 16000, 32000, 60000, 60000, 60000]);
+        let shortest: Vec<u32> = (1..=9).map(|a| retry_delay(a, 0)).collect();
+        assert_eq!(shortest, vec![500, 1000, 2000, 4000, 8000, 16000, 30000, 30000, 30000]);
+        assert_eq!(retry_delay(100, 5000), 60000);
+        assert_eq!(retry_delay(3, 500), 2000 + 2000 * 500 / 999);
     }
 
     #[test]
@@ -195,7 +231,8 @@ mod tests {
         for i in 0..(MAX_EVENTS + 5) {
             outbox.push(event(&format!("e{i}"), 0));
         }
-        assert_eq!((outbox.len(), outbox.dropped), (MAX_EVENTS, 5));
+        assert_eq!((outbox.len(), outbox.take_dropped()), (MAX_EVENTS, 5));
+        assert_eq!(outbox.take_dropped(), 0, "taken once");
         outbox.push(event("e10", 0));
         assert_eq!(outbox.len(), MAX_EVENTS, "a repeated id is queued once");
 
@@ -204,5 +241,45 @@ mod tests {
         assert_eq!((loaded.len(), loaded.dropped), (1, 3));
         assert!(Outbox::load(Some("not json"), 0).is_empty());
         assert!(Outbox::load(None, 0).is_empty());
+    }
+
+    #[test]
+    fn a_dropped_lost_event_passes_its_count_on() {
+        let mut outbox = Outbox::default();
+        outbox.push(json::parse(r#"{"id":"l","type":"lost","at":0,"count":7}"#).unwrap());
+        for i in 0..MAX_EVENTS {
+            outbox.push(event(&format!("e{i}"), 0));
+        }
+        assert_eq!(outbox.take_dropped(), 8, "the lost event and the 7 it counted");
+        let stored = r#"[{"id":"l","type":"lost","at":0,"count":3},{"id":"x","at":0}]"#;
+        assert_eq!(Outbox::load(Some(stored), MAX_AGE_MS).dropped, 5);
+    }
+
+    #[test]
+    fn reloading_takes_what_other_tabs_stored_and_keeps_the_retry_count() {
+        let mut mine = Outbox::default();
+        mine.push(event("a", 0));
+        let (ids, _) = mine.batch().unwrap();
+        assert_eq!(mine.settle(&ids, 503, 999), Some(1000));
+        let mut other = Outbox::load(Some(&mine.to_stored()), 10);
+        other.push(event("b", 5));
+        mine.reload(Some(&other.to_stored()), 10);
+        assert_eq!(mine.batch().unwrap().0, vec!["a", "b"]);
+        assert_eq!(mine.settle(&ids, 503, 999), Some(2000), "the second failure in a row");
+    }
+
+    #[test]
+    fn a_beacon_carries_the_pages_own_events_within_the_quota() {
+        let mut outbox = Outbox::default();
+        for i in 0..300 {
+            outbox.push(event(&format!("e{i}"), i));
+        }
+        let mine: Vec<String> = (150..300).map(|i| format!("e{i}")).collect();
+        let body = outbox.beacon(&mine, 2000).unwrap();
+        assert!(body.len() <= 2000, "{}", body.len());
+        let sent = json::parse(&body).unwrap();
+        let Value::Arr(sent) = sent else { panic!() };
+        assert_eq!(sent.first().unwrap().get("id").unwrap().as_str(), Some("e150"), "oldest first, others' left out");
+        assert!(outbox.beacon(&["nope".into()], BEACON_BYTES).is_none());
     }
 }

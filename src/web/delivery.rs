@@ -1,16 +1,25 @@
 //! Carries out the outbox's decisions: `localStorage` before any request, `fetch` with retries, and
 //! `sendBeacon` when the page goes away.
+//!
+//! Several tabs of one shop share the stored queue. It is read again before every change and every
+//! request, so no tab writes back a stale copy, and a request is made only while holding the Web Lock
+//! `relief:outbox`: one tab at a time sends whatever is stored, whichever tab queued it, and a tab
+//! that waited for the lock finds the events already gone (a browser without Web Locks sends from
+//! every tab, and the collector drops the repeats). Events dropped from a full or week-old queue are counted in
+//! `localStorage["relief:lost"]` and reported by the next page as a `lost` event.
 
-use crate::json::Value;
-use crate::outbox::Outbox;
+use crate::json::{self, int_text, Value};
+use crate::outbox::{Outbox, BEACON_BYTES};
 use gloo_events::EventListener;
 use gloo_timers::callback::Timeout;
+use js_sys::{Function, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{RequestCredentials, RequestInit, Response};
 
 const STORAGE_KEY: &str = "relief:outbox";
+const LOST_KEY: &str = "relief:lost";
 /// Event types the shop's collector receives; `open`, `ready` and `error` stay on the page.
 const DELIVERED: &[&str] = &["answer", "offer", "accept", "dismiss"];
 
@@ -20,11 +29,20 @@ extern "C" {
     pub type Thenable;
     #[wasm_bindgen(method, js_name = then)]
     pub fn then_either(this: &Thenable, resolve: &JsValue, reject: &JsValue);
+    /// `then`, keeping the promise it returns.
+    #[wasm_bindgen(method, js_name = then)]
+    fn then_chained(this: &Thenable, resolve: &JsValue, reject: &JsValue) -> JsValue;
 }
 
 struct Delivery {
     endpoint: String,
+    /// The queue as last read; `localStorage` is the truth while it works.
     outbox: Outbox,
+    /// Storage refused a write (full, or disabled): from then on the queue lives in memory.
+    memory_only: bool,
+    /// Ids this page queued: what its beacon may send.
+    mine: Vec<String>,
+    /// From `flush` until the answer is applied: waiting for the lock, or a request under way.
     in_flight: bool,
     retry: Option<Timeout>,
     _pagehide: EventListener,
@@ -38,24 +56,82 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-fn persist(outbox: &Outbox) {
-    if let Some(storage) = storage() {
-        // Storage can be full or disabled (private mode); the events still go out from memory.
-        let _ = if outbox.is_empty() {
-            storage.remove_item(STORAGE_KEY)
-        } else {
-            storage.set_item(STORAGE_KEY, &outbox.to_stored())
-        };
+fn read(key: &str) -> Option<String> {
+    storage()?.get_item(key).ok().flatten()
+}
+
+/// Writes the queue; false when storage would not take it.
+fn persist(outbox: &Outbox) -> bool {
+    let Some(storage) = storage() else { return false };
+    if outbox.is_empty() {
+        storage.remove_item(STORAGE_KEY).is_ok()
+    } else {
+        storage.set_item(STORAGE_KEY, &outbox.to_stored()).is_ok()
     }
 }
 
-/// Starts delivering to `endpoint`, with whatever an earlier page left queued.
+fn stored_lost() -> i64 {
+    read(LOST_KEY).and_then(|text| json::parse(&text).ok()?.as_i64()).unwrap_or(0).max(0)
+}
+
+impl Delivery {
+    /// Reads the queue again (another tab may have changed it); drops are written back and counted.
+    fn refresh(&mut self) {
+        if !self.memory_only {
+            self.outbox.reload(read(STORAGE_KEY).as_deref(), super::now_ms());
+        }
+        self.save();
+    }
+
+    /// Writes the queue, and adds what was dropped from it to the count the next page reports.
+    fn save(&mut self) {
+        if !self.memory_only && !persist(&self.outbox) {
+            // Storage is full or gone: keep going from memory rather than lose what it refused.
+            self.memory_only = true;
+        }
+        let dropped = self.outbox.take_dropped();
+        if dropped > 0 {
+            if let Some(storage) = storage() {
+                let _ = storage.set_item(LOST_KEY, &int_text(stored_lost() + i64::from(dropped)));
+            }
+        }
+    }
+
+    fn wait(&mut self, delay: u32) {
+        self.retry = Some(Timeout::new(delay, || {
+            DELIVERY.with_borrow_mut(|d| d.as_mut().map(|d| d.retry = None));
+            flush();
+        }));
+    }
+}
+
+/// Starts delivering to `endpoint`, with whatever an earlier page left queued. Drops counted by
+/// earlier pages are reported now as one `lost` event.
 pub fn start(endpoint: &str, now_ms: i64) {
-    let stored = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
-    let outbox = Outbox::load(stored.as_deref(), now_ms);
+    let mut outbox = Outbox::load(read(STORAGE_KEY).as_deref(), now_ms);
+    let lost = stored_lost() + i64::from(outbox.take_dropped());
+    let mut mine = Vec::new();
+    if lost > 0 {
+        let event = super::stamp(Value::Obj(vec![("type".into(), Value::str("lost")), ("count".into(), Value::int(lost))]), "");
+        mine.extend(event.get("id").and_then(Value::as_str).map(str::to_string));
+        outbox.push(event);
+        if let Some(storage) = storage() {
+            let _ = storage.remove_item(LOST_KEY);
+        }
+    }
     let Some(window) = web_sys::window() else { return };
     let pagehide = EventListener::new(&window, "pagehide", |_| beacon());
-    DELIVERY.set(Some(Delivery { endpoint: endpoint.to_string(), outbox, in_flight: false, retry: None, _pagehide: pagehide }));
+    let mut delivery = Delivery {
+        endpoint: endpoint.to_string(),
+        outbox,
+        memory_only: false,
+        mine,
+        in_flight: false,
+        retry: None,
+        _pagehide: pagehide,
+    };
+    delivery.save();
+    DELIVERY.set(Some(delivery));
     flush();
 }
 
@@ -72,70 +148,97 @@ pub fn enqueue(event: &Value) {
     }
     DELIVERY.with_borrow_mut(|d| {
         if let Some(d) = d {
+            d.refresh();
+            d.mine.extend(event.get("id").and_then(Value::as_str).map(str::to_string));
             d.outbox.push(event.clone());
-            persist(&d.outbox);
+            d.save();
         }
     });
     flush();
 }
 
-/// Sends the next batch unless a request is under way or a retry is waiting.
+/// Sends what is queued unless this page is sending already or waiting to try again.
 fn flush() {
-    let request = DELIVERY.with_borrow_mut(|d| {
+    let start = DELIVERY.with_borrow_mut(|d| {
         let d = d.as_mut()?;
         if d.in_flight || d.retry.is_some() {
             return None;
         }
-        let (ids, body) = d.outbox.batch()?;
         d.in_flight = true;
-        Some((d.endpoint.clone(), ids, body))
+        Some(())
     });
-    let Some((endpoint, ids, body)) = request else { return };
+    if start.is_some() && !request_lock() {
+        send();
+    }
+}
+
+/// Sends once the Web Lock is ours; the lock is held until the promise `send` returns has settled,
+/// that is until the collector's answer is applied. False when the browser has no Web Locks.
+fn request_lock() -> bool {
+    let Some(window) = web_sys::window() else { return false };
+    let locks = Reflect::get(&window.navigator(), &"locks".into()).unwrap_or(JsValue::UNDEFINED);
+    let Some(request) = Reflect::get(&locks, &"request".into()).ok().and_then(|f| f.dyn_into::<Function>().ok()) else {
+        return false;
+    };
+    let granted = Closure::once_into_js(|_lock: JsValue| send());
+    request.call2(&locks, &"relief:outbox".into(), &granted).is_ok()
+}
+
+/// Sends the next batch of the queue as stored now. Returns the request's promise, or `undefined`
+/// when nothing is queued (another tab may have sent it while this one waited for the lock).
+fn send() -> JsValue {
+    let request = DELIVERY.with_borrow_mut(|d| {
+        let d = d.as_mut()?;
+        d.refresh();
+        let batch = d.outbox.batch();
+        d.in_flight = batch.is_some();
+        batch.map(|(ids, body)| (d.endpoint.clone(), ids, body))
+    });
+    let Some((endpoint, ids, body)) = request else { return JsValue::UNDEFINED };
     let init = RequestInit::new();
     init.set_method("POST");
     // A string body is sent as text/plain, which needs no CORS preflight.
     init.set_body(&JsValue::from_str(&body));
     init.set_credentials(RequestCredentials::Omit);
-    let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE);
-    let Some(window) = web_sys::window() else { return };
+    let _ = Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE);
+    let Some(window) = web_sys::window() else { return JsValue::UNDEFINED };
     let response = window.fetch_with_str_and_init(&endpoint, &init);
     let failed_ids = ids.clone();
     let on_response = Closure::once_into_js(move |response: JsValue| {
         settle(&ids, response.dyn_into::<Response>().map_or(0, |r| r.status()));
     });
     let on_failure = Closure::once_into_js(move |_: JsValue| settle(&failed_ids, 0));
-    response.unchecked_ref::<Thenable>().then_either(&on_response, &on_failure);
+    response.unchecked_ref::<Thenable>().then_chained(&on_response, &on_failure)
 }
 
 fn settle(ids: &[String], status: u16) {
     let jitter = (js_sys::Math::random() * 1000.0) as u32;
     let next = DELIVERY.with_borrow_mut(|d| {
         let d = d.as_mut()?;
-        d.in_flight = false;
+        d.refresh();
         let next = d.outbox.settle(ids, status, jitter);
-        persist(&d.outbox);
+        d.save();
+        d.in_flight = false;
+        match next {
+            Some(0) | None => {}
+            Some(delay) => d.wait(delay),
+        }
         next
     });
-    match next {
-        Some(0) => flush(),
-        Some(delay) => DELIVERY.with_borrow_mut(|d| {
-            if let Some(d) = d {
-                d.retry = Some(Timeout::new(delay, || {
-                    DELIVERY.with_borrow_mut(|d| d.as_mut().map(|d| d.retry = None));
-                    flush();
-                }));
-            }
-        }),
-        None => {}
+    // More is queued: ask for the lock again; it is free as soon as this request's promise settles.
+    if next == Some(0) {
+        flush();
     }
 }
 
-/// The page is going away: hand everything queued to the browser once. It stays queued until a
-/// collector's 2xx confirms it, so the next page may send it again with the same ids.
+/// The page is going away: hand this page's own queued events to the browser once (other tabs send
+/// theirs). They stay queued until a collector's 2xx confirms them, so the next page may send them
+/// again with the same ids.
 fn beacon() {
-    DELIVERY.with_borrow(|d| {
+    DELIVERY.with_borrow_mut(|d| {
         let Some(d) = d else { return };
-        let Some(body) = d.outbox.everything() else { return };
+        d.refresh();
+        let Some(body) = d.outbox.beacon(&d.mine, BEACON_BYTES) else { return };
         if let Some(navigator) = web_sys::window().map(|w| w.navigator()) {
             let _ = navigator.send_beacon_with_opt_str(&d.endpoint, Some(&body));
         }
