@@ -38,6 +38,8 @@ struct Watch {
     wait: Option<Timeout>,
     fade: Option<Timeout>,
     nudge_el: Option<Element>,
+    /// Puts the nudge's words into its status region once the region is on the page.
+    announce: Option<Timeout>,
     /// The visitor opened the dialog on this page: no nudge any more.
     dialog_used: bool,
     open: js_sys::Function,
@@ -219,7 +221,9 @@ fn show(trigger: Trigger) {
         root.set_adopted_style_sheets(&root.adopted_style_sheets().concat(&js_sys::Array::of1(&sheet)));
         let box_ = element("div", "nudge", "")?;
         box_.set_attribute("role", "status")?;
-        let message = element("p", "", &text)?;
+        // The status region goes in empty and its words a moment later: screen readers announce a
+        // live region's change, not one that arrives already filled.
+        let message = element("p", "", "")?;
         box_.append_child(&message)?;
         let open = element("button", "btn primary", &open_label)?;
         open.set_attribute("type", "button")?;
@@ -257,6 +261,9 @@ fn show(trigger: Trigger) {
     WATCH.with_borrow_mut(|w| {
         if let Some(w) = w {
             w.fade = Some(fade_later(w.nudge.show_ms));
+            if let Some(message) = box_.first_element_child() {
+                w.announce = Some(Timeout::new(150, move || message.set_text_content(Some(&text))));
+            }
             w.nudge_el = Some(box_);
             w._listeners.push(listener);
         }
@@ -446,6 +453,7 @@ pub fn watch(config_json: &str, pack_json: Option<String>, open: js_sys::Functio
         wait: None,
         fade: None,
         nudge_el: None,
+        announce: None,
         dialog_used: false,
         open,
         _listeners: listeners(),
