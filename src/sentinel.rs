@@ -294,6 +294,21 @@ fn hide() {
     }
 }
 
+/// Whether at least `every_ms` have passed since the time `last` holds; if so, it becomes now. Keeps
+/// frequent events (pointer moves, scrolling, DOM changes) to a sample.
+fn sampled(every_ms: i64, last: fn(&mut Watch) -> &mut i64) -> bool {
+    WATCH.with_borrow_mut(|w| {
+        w.as_mut().is_some_and(|w| {
+            let last = last(w);
+            let due = now() - *last >= every_ms;
+            if due {
+                *last = now();
+            }
+            due
+        })
+    })
+}
+
 fn pointer(event: &web_sys::Event) -> (i32, i32) {
     event.dyn_ref::<MouseEvent>().map_or((0, 0), |m| (m.client_x(), m.client_y()))
 }
@@ -318,13 +333,7 @@ fn listeners() -> Vec<EventListener> {
         }),
         on(&doc, "pointermove", |e| {
             let (x, y) = pointer(e);
-            let due = WATCH.with_borrow_mut(|w| w.as_mut().is_some_and(|w| {
-                let due = now() - w.last_move >= 50;
-                if due {
-                    w.last_move = now();
-                }
-                due
-            }));
+            let due = sampled(50, |w| &mut w.last_move);
             if due {
                 record(at(Kind::Move, x, y, String::new()));
             }
@@ -338,13 +347,7 @@ fn listeners() -> Vec<EventListener> {
         on(&doc, "touchstart", |_| record(Event::new(now(), Kind::Touch))),
         on(win, "scroll", |_| {
             let y = window().scroll_y().unwrap_or(0.0) as i32;
-            let due = WATCH.with_borrow_mut(|w| w.as_mut().is_some_and(|w| {
-                let due = now() - w.last_scroll >= 100;
-                if due {
-                    w.last_scroll = now();
-                }
-                due
-            }));
+            let due = sampled(100, |w| &mut w.last_scroll);
             if due {
                 record(at(Kind::Scroll, 0, y, String::new()));
             }
@@ -393,13 +396,7 @@ fn hover(event: &web_sys::Event, kind: Kind) {
 
 fn observe() -> Option<(MutationObserver, Closure<dyn FnMut()>)> {
     let callback: Closure<dyn FnMut()> = Closure::new(|| {
-        let due = WATCH.with_borrow_mut(|w| w.as_mut().is_some_and(|w| {
-            let due = now() - w.last_mutation >= 16;
-            if due {
-                w.last_mutation = now();
-            }
-            due
-        }));
+        let due = sampled(16, |w| &mut w.last_mutation);
         if due {
             record(Event::new(now(), Kind::Mutation));
         }
