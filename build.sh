@@ -83,6 +83,11 @@ ensure_wasm_target() {
     say "installing Rust target $WASM_TARGET (rustup)"
     rustup target add "$WASM_TARGET"
   fi
+  # The release modules rebuild std from source (see build_wasm).
+  if ! rustup component list --installed | grep -q '^rust-src'; then
+    say "installing Rust component rust-src (rustup)"
+    rustup component add rust-src
+  fi
 }
 
 # The wasm-bindgen version Cargo.lock pins; the CLI must match it exactly.
@@ -206,10 +211,17 @@ ensure_brotli() {
 build_wasm() {
   local name="$1"
   shift
-  step "$name: cargo build (release, $WASM_TARGET, $*)"
-  cargo build --release --target "$WASM_TARGET" --lib --no-default-features "$@"
+  step "$name: cargo build (release, $WASM_TARGET, std rebuilt for size, $*)"
+  # std is rebuilt with our size profile and panics that trap at once: no panic message formatting
+  # and no source locations are linked, which takes core::fmt out of every module (-2.6 KB brotli in
+  # the watcher). These are unstable flags of the stable compiler, enabled by RUSTC_BOOTSTRAP for
+  # this build only; the loader reports a trap (see fail() in www/relief.js). Its own target dir keeps
+  # native and test builds untouched.
+  RUSTC_BOOTSTRAP=1 RUSTFLAGS="-C link-arg=-zstack-size=65536 -Zunstable-options -Cpanic=immediate-abort -Zlocation-detail=none -Zfmt-debug=none" \
+    cargo build --release --target "$WASM_TARGET" --lib --no-default-features --target-dir target/release-std \
+    -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@"
   wasm-bindgen --target web --no-typescript --out-dir "$BINDGEN_OUT" --out-name "$name" \
-    "target/$WASM_TARGET/release/relief_widget.wasm"
+    "target/release-std/$WASM_TARGET/release/relief_widget.wasm"
   node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-reference-types \
     "$BINDGEN_OUT/${name}_bg.wasm" -o "$DIST/${name}_bg.wasm"
@@ -230,6 +242,9 @@ cmd_build() {
   # (read what a visitor wrote, loaded when they write).
   build_wasm relief_core --features widget
   build_wasm relief_signals --features sentinel
+  # The watcher's page side (www/watch.js) and its glue are one module: the loader imports one file.
+  node_modules/.bin/esbuild www/watch.js --bundle --minify --format=esm --target=es2020 --log-level=warning \
+    --alias:relief-signals-glue="$BINDGEN_OUT/relief_signals.js" --loader:.css=text --outfile="$DIST/relief_signals.js"
   build_wasm relief_understand --features understand
 
   # The loader stays a classic script (no format change), for older browsers too.
@@ -239,10 +254,22 @@ cmd_build() {
     --define:RELIEF_VERSION="\"$version\"" \
     --log-level=warning --outfile="$DIST/relief.js"
 
-  # Wording for the visitor's language, fetched by the loader for anything but English.
+  # Only for shops with `data_layer: true`.
+  node_modules/.bin/esbuild www/tags.js --minify --target=es2018 --log-level=warning --outfile="$DIST/relief_tags.js"
+
+  # Wording for the visitor's language, fetched by the loader for anything but English: xx.early.json
+  # (the launcher's and the nudge's words) at once, the whole xx.json with the dialog.
   if compgen -G "www/locales/*.json" >/dev/null; then
     mkdir -p "$DIST/locales"
     cp www/locales/*.json "$DIST/locales/"
+    node -e '
+      const fs = require("fs");
+      const early = ["launcher", "nudge.text", "nudge.open", "nudge.dismiss"];
+      for (const file of process.argv.slice(1)) {
+        const pack = JSON.parse(fs.readFileSync(file, "utf8"));
+        const picked = Object.fromEntries(early.filter((k) => k in pack).map((k) => [k, pack[k]]));
+        fs.writeFileSync(file.replace(/\.json$/, ".early.json"), JSON.stringify(picked));
+      }' "$DIST"/locales/*.json
   fi
   cp www/relief.d.ts "$DIST/relief.d.ts" # TypeScript declarations of the page's API and event details
   say "built:"
@@ -332,9 +359,9 @@ cmd_size() {
 
   local raw gz br name total_raw=0 total_gz=0 total_br=0
   # Brotli bytes for the budget: the loader, what loads before any interaction (the loader, the
-  # watcher, one language pack: the largest), and everything a visitor can download (that, the dialog
-  # and the text understanding).
-  local loader_br=0 before_br=0 locale_br=0 rest_br=0
+  # watcher, the largest early language file), and everything a visitor can download (that, the
+  # dialog, the text understanding, the data layer and the largest whole language pack).
+  local loader_br=0 before_br=0 locale_br=0 pack_br=0 rest_br=0
   printf '%-32s %10s %10s %10s\n' file raw gzip-9 brotli-11
   for f in "${files[@]}"; do
     raw=$(wc -c <"$f")
@@ -344,7 +371,9 @@ cmd_size() {
     case "$name" in
       relief.js) loader_br=$br before_br=$((before_br + br)) ;;
       relief_signals*) before_br=$((before_br + br)) ;;
-      locales/*) if ((br > locale_br)); then locale_br=$br; fi ;;
+      locales/*.early.json) if ((br > locale_br)); then locale_br=$br; fi ;;
+      locales/*) if ((br > pack_br)); then pack_br=$br; fi ;;
+      relief.d.ts) ;; # the shop developer's declarations: no page loads it
       *) rest_br=$((rest_br + br)) ;;
     esac
     [[ "$name" == relief.js ]] && name="relief.js (loader)"
@@ -366,7 +395,7 @@ cmd_size() {
   done <<EOF
 loader (relief.js)|$loader_br|2048
 before interaction (loader, relief_signals*, largest locale)|$before_br|20480
-everything (that, relief_core*, relief_understand*)|$((before_br + rest_br))|40960
+everything (that, relief_core*, relief_understand*, largest pack)|$((before_br + rest_br + pack_br))|40960
 EOF
   ((!over)) || die "over the size budget"
 }

@@ -1,7 +1,8 @@
 // relief-widget loader. One script tag: <script src="/relief/relief.js" async></script>
 // The loader draws the launcher itself. The frustration watcher (relief_signals) loads when the browser
 // is idle; the dialog (relief_core) only when a visitor shows intent: pointer over or focus on the
-// launcher, a tap, a click, a nudge taken up, or ReliefWidget.open().
+// launcher, a tap, a click, a nudge taken up, or ReliefWidget.open(). Every byte here is downloaded by
+// every visitor of the shop: keep it small (`./build.sh size` holds it to 2 KB brotli).
 (() => {
   'use strict';
   const w = window;
@@ -11,7 +12,6 @@
   if (existing && existing._loader) return;
 
   const VERSION = typeof RELIEF_VERSION === 'string' ? RELIEF_VERSION : 'dev';
-  const PREFIX = '[relief] ';
   const LANGUAGES = ['en', 'de', 'fr', 'es', 'nl', 'it', 'pt', 'ar'];
   const SHELL_CSS =
     // The page's own !important rules cannot hide or move the host: inside wins for important rules.
@@ -37,190 +37,166 @@
   const dataset = (script && script.dataset) || {};
   const queue = (existing && existing.q) || [];
   const idle = (fn) => (w.requestIdleCallback || setTimeout)(fn, { timeout: 3000 });
-  let core = null;
-  let loading = null;
-  let dead = false;
-  let host = null;
-  let watcher = null;
+  const listeners = new Map();
+  const isObject = (x) => x && typeof x == 'object' && !Array.isArray(x);
+  let core;
+  let loading;
+  let dead;
+  let host;
+  let watcher;
   let consent;
   let items;
-
-  const randomId = () => [...crypto.getRandomValues(new Uint8Array(16))].map((b) => (256 + b).toString(16).slice(1)).join('');
+  let path = location.pathname;
 
   function emit(type, fields) {
-    const detail = Object.assign({ id: randomId(), type, at: Date.now(), page: location.pathname }, fields);
+    const id = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => (256 + b).toString(16).slice(1)).join('');
     try {
-      d.dispatchEvent(new CustomEvent('relief:' + type, { bubbles: true, composed: true, detail }));
+      d.dispatchEvent(new CustomEvent('relief:' + type, { bubbles: true, composed: true, detail: Object.assign({ id, type, at: Date.now(), page: path }, fields) }));
     } catch (e) { /* a host listener's error is the host's; nothing may escape into the page */ }
   }
 
+  const say = (message, reason) => {
+    console.error('[relief] ' + message);
+    emit('error', { reason });
+  };
+  const trap = (err) => w.WebAssembly && err instanceof WebAssembly.RuntimeError;
+
+  /** Ends the widget: it could not start, or the dialog's wasm trapped (a Rust panic traps at once). */
   function fail(err) {
     if (dead) return;
-    dead = true;
+    dead = 1;
     if (host) host.remove();
-    // A trap is a Rust panic: the widget's panic hook has already logged and reported it.
-    if (w.WebAssembly && err instanceof WebAssembly.RuntimeError) return;
-    const reason = (err && err.message) || String(err);
-    console.error(PREFIX + 'the widget could not start: ' + reason + '; the page is unaffected');
-    emit('error', { reason });
+    const reason = trap(err) ? 'internal' : (err && err.message) || String(err);
+    say('the widget ' + (trap(err) ? 'stopped after an internal error' : 'could not start: ' + reason) + '; the page is unaffected', reason);
   }
 
   w.addEventListener('error', (e) => {
-    if (w.WebAssembly && e.error instanceof WebAssembly.RuntimeError && /relief_/.test(e.error.stack)) {
-      // The dialog's panic ends the widget; the watcher's only ends the watcher (it says so itself).
-      if (/relief_core/.test(e.error.stack)) dead = true;
+    // A trap in one of the widget's own listeners; the watcher's ends only the watcher (it says so).
+    if (trap(e.error) && /relief_/.test(e.error.stack)) {
+      if (/relief_core/.test(e.error.stack)) fail(e.error);
       e.preventDefault();
     }
   });
 
+  /** A widget module: its glue imported and its wasm compiled. */
+  const module = (name) => import(base + name + '.js').then((m) => m.default({ module_or_path: base + name + '_bg.wasm' }).then(() => m));
+
   function run(name, arg) {
     try {
-      if (name === 'open') core.open_from(arg && arg.detector ? arg.detector : arg || 'api', arg && arg.reason);
-      else if (name === 'close') core.close();
-      else if (name === 'setCart') core.set_cart(cartJson(arg));
+      if (name == 'open') core.open_from((arg && arg.detector) || arg || 'api', arg && arg.reason);
+      else if (name == 'close') core.close();
+      else if (name == 'setCart') {
+        // A cart that cannot be written (a cycle, a BigInt) becomes null, which the widget reports.
+        let json = 'null';
+        try { json = JSON.stringify(arg) || json; } catch (e) { /* reported as null */ }
+        core.set_cart(json);
+      }
     } catch (e) {
       fail(e);
     }
   }
 
-  /** A cart as JSON; one that cannot be written (a cycle, a BigInt) becomes null, which the widget reports. */
-  function cartJson(cart) {
-    try { return JSON.stringify(cart === undefined ? null : cart); } catch (e) { return 'null'; }
-  }
-
-  const itemCount = (cart) => (cart && Array.isArray(cart.items) ? cart.items : []).reduce((n, item) => n + ((item && +item.qty) || 1), 0);
-
   function call(name, arg) {
     if (dead) return;
     if (core) return run(name, arg);
     queue.push([name, arg]);
-    if (name === 'open') load();
+    if (name == 'open') load();
   }
 
+  const count = (cart) => (cart && Array.isArray(cart.items) ? cart.items : []).reduce((n, item) => n + ((item && +item.qty) || 1), 0);
+
   /** The config object (or, if it is not JSON, its text): window.reliefConfig, else data-config. */
-  const configReady = (w.reliefConfig && typeof w.reliefConfig === 'object'
-    ? Promise.resolve(w.reliefConfig)
+  const configReady = (isObject(w.reliefConfig) ? Promise.resolve(w.reliefConfig)
     : dataset.config
       ? fetch(new URL(dataset.config, d.baseURI).href, { credentials: 'same-origin' }).then((r) => {
-        if (!r.ok) throw new Error('HTTP ' + r.status);
+        if (!r.ok) throw Error('HTTP ' + r.status);
         return r.text();
       }).then((text) => {
         try { return JSON.parse(text); } catch (e) { return text; } // the widget reports where it breaks
       }, (e) => {
         const reason = 'config: could not load ' + dataset.config + ' (' + e.message + '); using the defaults';
-        console.error(PREFIX + reason);
-        emit('error', { reason });
+        say(reason, reason);
         return {};
       })
       : Promise.resolve({})
   ).then((config) => {
-    if (!config || typeof config !== 'object' || Array.isArray(config)) return config;
+    if (!isObject(config)) return config;
     config = Object.assign({}, config);
-    for (const key of ['endpoint', 'locale', 'accent']) {
-      if (config[key] === undefined && dataset[key]) config[key] = dataset[key];
-    }
+    for (const key of ['endpoint', 'locale', 'accent']) if (config[key] === undefined && dataset[key]) config[key] = dataset[key];
     // The visitor's language: the shop's choice, else the page's, else the browser's.
     const tags = [config.locale, d.documentElement.lang].concat(navigator.languages || [navigator.language]);
-    const tag = tags.find((t) => t && LANGUAGES.includes(String(t).split(/[-_]/)[0].toLowerCase()));
-    config.locale = tag || config.locale || 'en';
+    config.locale = tags.find((t) => t && LANGUAGES.includes(language(t))) || config.locale || 'en';
     return config;
   });
 
-  const language = (config) => String((config && config.locale) || 'en').split(/[-_]/)[0].toLowerCase();
+  const language = (tag) => String(tag || 'en').split(/[-_]/)[0].toLowerCase();
 
-  /** The built-in wording of the visitor's language as JSON text; English is built in. */
-  const packReady = configReady.then((config) => {
-    const lang = language(config);
-    return lang === 'en' || !LANGUAGES.includes(lang)
-      ? undefined
-      : fetch(base + 'locales/' + lang + '.json').then((r) => (r.ok ? r.text() : undefined), () => undefined);
+  /** The built-in wording of the visitor's language as JSON text (English is built in): `.early` holds
+   *  the launcher's and the nudge's words; the whole pack loads with the dialog. */
+  const pack = (part) => configReady.then((config) => {
+    const lang = language(config && config.locale);
+    if (lang != 'en' && LANGUAGES.includes(lang)) return fetch(base + 'locales/' + lang + part + '.json').then((r) => (r.ok ? r.text() : undefined), () => {});
   });
 
   /** Reads a visitor's words on the device; the module is fetched the first time someone writes. */
   let reader;
-  const understand = (text, locale) => (reader = reader || import(base + 'relief_understand.js')
-    .then((m) => m.default({ module_or_path: base + 'relief_understand_bg.wasm' }).then(() => m)))
-    .then((m) => m.classify(text, locale));
+  const understand = (text, locale) => (reader = reader || module('relief_understand')).then((m) => m.classify(text, locale));
 
   function load() {
-    if (loading) return loading;
-    loading = Promise.all([configReady, packReady, import(base + 'relief_core.js')])
-      .then(([config, pack, mod]) => mod.default({ module_or_path: base + 'relief_core_bg.wasm' }).then(() => {
-        mod.mount(typeof config === 'string' ? config : JSON.stringify(config), pack, understand);
-        core = mod;
-        for (const [name, arg] of queue.splice(0)) run(name, arg);
-      }))
-      .catch(fail);
-    return loading;
-  }
-
-  /** The launcher's words: the shop's for this language, the shop's, the language pack's, English. */
-  function launcherText(config, pack) {
-    const own = (config && config.text) || {};
-    let packed;
-    try { packed = pack && JSON.parse(pack).launcher; } catch (e) { /* the widget reports nothing for packs */ }
-    const found = [(own[language(config)] || {}).launcher, own.launcher, packed].find((t) => typeof t === 'string' && t.trim());
-    return found || 'Need a hand?';
+    return loading = loading || Promise.all([configReady, pack(''), module('relief_core')]).then(([config, words, m]) => {
+      m.mount(typeof config == 'string' ? config : JSON.stringify(config), words, understand);
+      core = m;
+      for (const [name, arg] of queue.splice(0)) run(name, arg);
+    }).catch(fail);
   }
 
   /** The host element, its shadow root and the launcher; the widget adds its panel beside it. */
-  function drawShell(config, pack) {
+  function drawShell(config, words) {
     if (dead) return;
+    config = isObject(config) ? config : {};
     host = d.createElement('relief-widget');
     const root = host.attachShadow({ mode: 'open' });
-    if (root.adoptedStyleSheets !== undefined && CSSStyleSheet.prototype.replaceSync) {
+    const wrap = d.createElement('div');
+    const launcher = d.createElement('button');
+    const set = (name, value, test) => test && wrap.style.setProperty(name, value);
+    if (root.adoptedStyleSheets && w.CSSStyleSheet && CSSStyleSheet.prototype.replaceSync) {
       const sheet = new CSSStyleSheet();
       sheet.replaceSync(SHELL_CSS);
       root.adoptedStyleSheets = [sheet];
-    } else {
-      const style = d.createElement('style');
-      style.textContent = SHELL_CSS;
-      root.appendChild(style);
-    }
-    const wrap = d.createElement('div');
-    wrap.className = config && config.position === 'left' ? 'wrap left' : 'wrap';
-    if (config && /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(config.accent)) wrap.style.setProperty('--a', config.accent);
-    if (config && config.locale) wrap.lang = config.locale;
-    if (config && /^(light|dark)$/.test(config.theme)) wrap.classList.add(config.theme);
-    if (config && config.radius >= 0 && config.radius <= 28) wrap.style.setProperty('--r', config.radius + 'px');
-    if (config && /^[\w ,'"-]{1,200}$/.test(config.font)) wrap.style.setProperty('--font', config.font);
-    if (language(config) === 'ar') wrap.dir = 'rtl';
-    const launcher = d.createElement('button');
+    } else root.appendChild(d.createElement('style')).textContent = SHELL_CSS;
+    wrap.className = config.position == 'left' ? 'wrap left' : 'wrap';
+    set('--a', config.accent, /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(config.accent));
+    set('--r', config.radius + 'px', config.radius >= 0 && config.radius <= 28);
+    set('--font', config.font, /^[\w ,'"-]{1,200}$/.test(config.font));
+    if (/^(light|dark)$/.test(config.theme)) wrap.classList.add(config.theme);
+    if (config.locale) wrap.lang = config.locale;
+    if (language(config.locale) == 'ar') wrap.dir = 'rtl';
+    // The launcher's words: the shop's for this language, the shop's, the language pack's, English.
+    const own = config.text || {};
+    let packed;
+    try { packed = JSON.parse(words).launcher; } catch (e) { /* English, or no pack */ }
+    launcher.textContent = [(own[language(config.locale)] || {}).launcher, own.launcher, packed].find((t) => typeof t == 'string' && t.trim()) || 'Need a hand?';
     launcher.type = 'button';
     launcher.className = 'launcher';
-    launcher.setAttribute('data-action', 'open');
-    launcher.setAttribute('aria-haspopup', 'dialog');
-    launcher.setAttribute('aria-expanded', 'false');
-    launcher.textContent = launcherText(config, pack);
+    for (const [name, value] of [['data-action', 'open'], ['aria-haspopup', 'dialog'], ['aria-expanded', 'false']]) launcher.setAttribute(name, value);
     // Before the widget is there the launcher asks for it; afterwards the widget handles its own clicks.
-    launcher.addEventListener('click', () => { if (!core) call('open', 'launcher'); });
+    launcher.onclick = () => core || call('open', 'launcher');
     for (const type of ['pointerenter', 'focus', 'touchstart']) launcher.addEventListener(type, load, { passive: true, once: true });
-    wrap.appendChild(launcher);
-    root.appendChild(wrap);
+    root.appendChild(wrap).appendChild(launcher);
     // On <html>, not <body>: a transformed body cannot move it, and a single-page app that replaces the
     // body's content does not remove it.
     d.documentElement.appendChild(host);
     emit('ready', { version: VERSION });
   }
 
-  /** Starts the frustration watcher; the launcher works without it, so its failures stay quiet. */
-  function watch(config, pack) {
-    import(base + 'relief_signals.js').then((m) => m.default({ module_or_path: base + 'relief_signals_bg.wasm' }).then(() => {
-      m.watch(JSON.stringify(config), pack, (detector, reason) => call('open', { detector, reason }));
-      watcher = m;
-      if (consent !== undefined) m.consent(consent);
-      if (items !== undefined) m.cart(items);
-    })).catch(() => {});
-  }
-
-  w.ReliefWidget = {
-    _loader: true,
+  const api = w.ReliefWidget = {
+    _loader: 1,
     version: VERSION,
     open: () => call('open', 'api'),
     close: () => call('close'),
     /** cart: { total, currency, items }, amounts in minor units (pence, cents). */
     setCart(cart) {
-      items = itemCount(cart);
+      items = count(cart);
       if (watcher) watcher.cart(items);
       call('setCart', cart);
     },
@@ -233,25 +209,27 @@
     on(type, fn) {
       const name = 'relief:' + String(type).replace(/^relief:/, '');
       const listener = (e) => { try { fn(e.detail); } catch (err) { console.error(err); } };
-      if (typeof fn === 'function' && !listeners.has(fn)) {
+      if (typeof fn == 'function' && !listeners.has(fn)) {
         listeners.set(fn, [name, listener]);
         d.addEventListener(name, listener);
       }
-      return () => w.ReliefWidget.off(type, fn);
+      return () => api.off(type, fn);
     },
     off(type, fn) {
-      const entry = listeners.get(fn);
-      if (entry) d.removeEventListener(entry[0], entry[1]);
+      const entry = listeners.get(fn) || [];
+      d.removeEventListener(entry[0], entry[1]);
       listeners.delete(fn);
     },
   };
-  const listeners = new Map();
-  for (const [name, type, fn] of queue) if (name === 'on') w.ReliefWidget.on(type, fn);
+  for (const [name, type, fn] of queue) {
+    if (name == 'on') api.on(type, fn);
+    // A cart set before the loader ran reaches the watcher too.
+    if (name == 'setCart') items = count(type);
+  }
 
   // Single-page apps: a new path is a new page, for the offers' page rules and the watcher's signals.
-  let path = location.pathname;
   function navigated() {
-    if (location.pathname === path) return;
+    if (location.pathname == path) return;
     path = location.pathname;
     try {
       if (core) core.set_page(path);
@@ -268,32 +246,26 @@
   }
   w.addEventListener('popstate', navigated);
 
-  /** With `data_layer: true`, analytics tags see what happened, never what anyone typed. */
-  function dataLayer() {
-    for (const type of ['open', 'answer', 'offer', 'accept', 'dismiss', 'nudge']) {
-      d.addEventListener('relief:' + type, (e) => {
-        const x = e.detail || {};
-        const offer = x.offer || {};
-        const trigger = x.trigger && (x.trigger.detector || x.trigger);
-        try {
-          (w.dataLayer = w.dataLayer || []).push({ event: 'relief_' + type, relief: { frustration: x.frustration, category: x.category, offer: offer.id, kind: offer.kind, stage: x.stage, trigger } });
-        } catch (err) { /* the page's dataLayer is its own */ }
-      });
-    }
-  }
-
-  Promise.all([configReady, packReady]).then(([config, pack]) => {
-    drawShell(config, pack);
-    if (config && config.data_layer === true) dataLayer();
+  Promise.all([configReady, pack('.early')]).then(([config, words]) => {
+    drawShell(config, words);
     // data-debug loads the widget at once, so a shop's developer sees config problems on page load;
     // answers an earlier page could not deliver load it when the browser is idle, to send them.
-    let undelivered = false;
-    try { undelivered = !!localStorage.getItem('relief:outbox'); } catch (e) { /* storage blocked */ }
+    let undelivered;
+    try { undelivered = localStorage.getItem('relief:outbox'); } catch (e) { /* storage blocked */ }
     if (dataset.debug !== undefined) load();
     else if (undelivered) idle(load);
-    if (config && typeof config === 'object' && config.signals !== false) idle(() => watch(config, pack));
+    if (!isObject(config)) return;
+    // With `data_layer: true`, analytics tags see what happened (never what anyone typed).
+    if (config.data_layer === true) import(base + 'relief_tags.js').catch(() => {});
+    // The frustration watcher; the launcher works without it, so its failures stay quiet.
+    if (config.signals !== false) {
+      idle(() => module('relief_signals').then((m) => {
+        m.watch(JSON.stringify(config), words, (detector, reason) => call('open', { detector, reason }));
+        watcher = m;
+        if (consent !== undefined) m.consent(consent);
+        if (items !== undefined) m.cart(items);
+      }).catch(() => {}));
+    }
   }).catch(fail);
-  // A cart set before the loader ran reaches the watcher too.
-  for (const [name, arg] of queue) if (name === 'setCart') items = itemCount(arg);
-  if (queue.some((entry) => entry[0] === 'open')) load();
+  if (queue.some((entry) => entry[0] == 'open')) load();
 })();
