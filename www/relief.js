@@ -16,20 +16,20 @@
   const SHELL_CSS =
     // The page's own !important rules cannot hide or move the host: inside wins for important rules.
     ':host{all:initial!important;display:block!important;position:static!important}*{box-sizing:border-box}' +
-    '.wrap{--a:#2f6f5e;--on-a:#fff;--fg:#1d2321;position:fixed;z-index:2147483000;bottom:20px;right:20px;display:flex;' +
+    '.wrap{--a:#2f6f5e;--on-a:#fff;--fg:#1d2321;position:fixed;z-index:2147483000;bottom:20px;inset-inline-end:20px;display:flex;' +
     'flex-direction:column;align-items:flex-end;gap:12px;pointer-events:none;font:15px/1.45 var(--font,system-ui,' +
     '-apple-system,"Segoe UI",Roboto,sans-serif);color:var(--fg);text-align:start}' +
     // Black or white text on the shop's accent, whichever reads better: LCH lightness 50 is where the two
     // contrasts cross, so the text always reaches at least 4.5:1.
     '@supports (color:lch(from red l c h)){.wrap{--on-a:lch(from var(--a) calc((50 - l) * 1000) 0 0)}}' +
-    // Mirrored for right-to-left: the launcher keeps to the end of the line, whichever side that is.
-    '.wrap>*{pointer-events:auto}.wrap.left{align-items:flex-start}.wrap.left,.wrap[dir=rtl]{right:auto;left:20px}' +
-    '.wrap.left[dir=rtl]{left:auto;right:20px}' +
+    // Logical sides mirror for right-to-left: the launcher keeps to the end of the line (or, with
+    // `position: "left"`, its start), whichever side that is.
+    '.wrap>*{pointer-events:auto}.wrap.left{align-items:flex-start;inset-inline:20px auto}' +
     '@media (prefers-color-scheme:dark){.wrap:not(.light){--fg:#edf1ef}}.wrap.dark{--fg:#edf1ef}' +
     'button{font:inherit;color:inherit;cursor:pointer;margin:0}:focus-visible{outline:3px solid var(--fg);outline-offset:2px}' +
     '.launcher{border:0;border-radius:999px;padding:12px 20px;min-height:48px;background:var(--a);color:var(--on-a);' +
     'font-weight:600;box-shadow:0 6px 20px rgba(0,0,0,.2)}' +
-    '@media (max-width:520px){.wrap,.wrap.left,.wrap[dir=rtl]{left:0;right:0;bottom:0;' +
+    '@media (max-width:520px){.wrap.wrap{inset-inline:0;bottom:0;' +
     'padding:0 12px calc(12px + env(safe-area-inset-bottom))}}';
 
   const script = d.currentScript || d.querySelector('script[src*="relief.js"]');

@@ -93,6 +93,8 @@ function record(kind, x, y, target, n, t) {
     kept.push(keep);
     store('sessionStorage', TRACE, JSON.stringify(kept.slice(-50)));
   }
+  // One timer for the detectors' next deadline; none when nothing is due.
+  clearTimeout(timers.tick);
   if (tick !== undefined) later('tick', tick - Date.now(), guarded(() => record('tick', 0, 0, '', 0, tick)));
   for (const trigger of raised || []) consider(trigger);
 }
