@@ -224,7 +224,7 @@ fn totals<K>(rows: &[(K, Counts)]) -> [u64; N] {
 }
 
 /// Whole words seen in training count this many times a gram: they are surer evidence than pieces.
-const WORD_WEIGHT: i64 = 4;
+const WORD_WEIGHT: i64 = 6;
 
 fn model() -> &'static Model {
     static MODEL_CELL: OnceLock<Model> = OnceLock::new();

@@ -1,10 +1,11 @@
 //! Builds `model.txt` from labelled sentences (`lang<TAB>category<TAB>sentence` lines), for
 //! `relief train`. Not part of the classify path: it may allocate and format freely.
 //!
-//! The model keeps every word seen in two or more training sentences, and a word seen once only when
-//! it brings its category 4- and 5-grams that no kept word already gave it: a once-seen inflection or
-//! compound of a kept word adds bytes but hardly any evidence. That keeps the model within its size
-//! budget for little accuracy.
+//! The model keeps every word seen in five or more training sentences. A rarer word is kept only when
+//! it brings its categories 4- and 5-grams that the words kept before it (more frequent, or as frequent
+//! and shorter) did not already give them: all of its pieces must be new when it was seen in up to
+//! three sentences, seven in ten when in four. A rare inflection or compound of a kept word adds bytes
+//! but hardly any evidence; that keeps the model within its size budget for little accuracy.
 
 use super::{grams, normalise, sorted_distinct, Category, N};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -57,9 +58,19 @@ pub fn train(examples: &[Example]) -> String {
         if pieces.is_empty() {
             grams(word, 3..=3, &mut pieces);
         }
+        let pieces = sorted_distinct(pieces);
         let present: Vec<usize> = (0..N).filter(|&i| c[i] > 0).collect();
-        let novel = present.iter().all(|&i| pieces.iter().all(|h| !covered[i].contains(h)));
-        if total(c) < 2 && !novel {
+        // The share of its pieces (in tenths) that must be new to every category it was seen in.
+        let needed: usize = match total(c) {
+            0..=3 => 10,
+            4 => 7,
+            _ => 0,
+        };
+        let novel = present.iter().all(|&i| {
+            let new = pieces.iter().filter(|h| !covered[i].contains(h)).count();
+            new * 10 >= pieces.len() * needed
+        });
+        if !novel {
             continue;
         }
         for &i in &present {
@@ -111,11 +122,13 @@ mod tests {
     }
 
     #[test]
-    fn keeps_repeated_words_and_only_novel_once_seen_ones() {
-        let data = "en\tprice\ttoo pricey\nen\tprice\tway too pricey\nen\tprice\tpriceys\nen\treturns\tsend back\n";
+    fn keeps_frequent_words_and_only_novel_rare_ones() {
+        let data = "en\tprice\ttoo pricey\nen\tprice\tway too pricey\nen\tprice\tpriceys\nen\treturns\tsend back\n\
+                    en\tprice\tpricier\nen\tprice\tpricier\n";
         let model = train(&examples(data).unwrap());
         let body: Vec<&str> = model.lines().filter(|l| !l.starts_with('#')).collect();
-        // "priceys" shares its grams with "pricey"; "way" is new; "send"/"back" are new for returns.
+        // "priceys" and the twice-seen "pricier" share grams with "pricey"; "way" is new; "send"/"back"
+        // are new for returns.
         assert_eq!(body, ["d:way", "dd:pricey too", "e:back send"]);
     }
 }
