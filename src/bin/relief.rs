@@ -350,6 +350,13 @@ fn understand_table() -> Result<(), String> {
         train::examples(&text).map_err(|e| format!("{path}: {e}"))
     };
     let (test, trained) = (load("test.tsv")?, load("train.tsv")?);
+    // The batch written last, after every model change it was measured on (see tests/data/README.md).
+    let fresh = {
+        let path = format!("{dir}/test.tsv");
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
+        let start = text.find("\n# Fresh batch").map_or(text.len(), |at| at + 1);
+        train::examples(&text[start..]).map_err(|e| format!("{path}: {e}"))?
+    };
     let percent = |part: usize, whole: usize| if whole == 0 { "-".to_string() } else { format!("{:.1}%", 100.0 * part as f64 / whole as f64) };
     // Per split: sentences, right, confident (>= ASK_BELOW), right among the confident.
     let score = |examples: &[&train::Example]| {
@@ -367,25 +374,30 @@ fn understand_table() -> Result<(), String> {
     langs.sort_unstable();
     langs.dedup();
     println!("understand: on-device text understanding, held-out tests/data/test.tsv vs tests/data/train.tsv");
-    println!("{:<5} {:>5} {:>9} {:>9} {:>7} {:>9}   {:>5} {:>9}", "lang", "test", "accuracy", "confident", "", "when sure", "train", "accuracy");
+    println!(
+        "{:<5} {:>5} {:>9} {:>9} {:>9}   {:>5} {:>9}   {:>5} {:>9}",
+        "lang", "test", "accuracy", "confident", "when sure", "fresh", "accuracy", "train", "accuracy"
+    );
     for lang in langs.iter().copied().map(Some).chain([None]) {
         fn pick<'a>(set: &'a [train::Example], lang: Option<&str>) -> Vec<&'a train::Example> {
             set.iter().filter(|e| lang.is_none_or(|l| e.lang == l)).collect()
         }
-        let (t, r) = (score(&pick(&test, lang)), score(&pick(&trained, lang)));
+        let (t, f, r) = (score(&pick(&test, lang)), score(&pick(&fresh, lang)), score(&pick(&trained, lang)));
         println!(
-            "{:<5} {:>5} {:>9} {:>9} {:>7} {:>9}   {:>5} {:>9}",
+            "{:<5} {:>5} {:>9} {:>9} {:>9}   {:>5} {:>9}   {:>5} {:>9}",
             lang.unwrap_or("all"),
             t[0],
             percent(t[1], t[0]),
             percent(t[2], t[0]),
-            "",
             percent(t[3], t[2]),
+            f[0],
+            percent(f[1], f[0]),
             r[0],
             percent(r[1], r[0])
         );
     }
-    println!("(confident: confidence >= {ASK_BELOW}, below it the widget asks the visitor to pick; when sure: accuracy among the confident)");
+    println!("(confident: confidence >= {ASK_BELOW}, below it the widget asks the visitor to pick; when sure: accuracy among the confident;");
+    println!(" fresh: the last batch of test.tsv, part of test, the honest figure)");
 
     let model = include_str!("../understand/model.txt");
     let brotli = std::process::Command::new("brotli")

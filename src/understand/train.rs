@@ -47,6 +47,11 @@ const KEEP_RARE: usize = 1000;
 
 /// The model file for these examples: deterministic, so a test can check the committed one.
 pub fn train(examples: &[Example]) -> String {
+    train_keeping(examples, KEEP_RARE)
+}
+
+/// `train`, keeping `keep_rare` of the words seen in 2..FREQUENT sentences.
+fn train_keeping(examples: &[Example], keep_rare: usize) -> String {
     let mut counts: HashMap<String, Counts> = HashMap::new();
     let mut sentences: Vec<(usize, Vec<String>)> = Vec::new();
     for example in examples {
@@ -87,7 +92,7 @@ pub fn train(examples: &[Example]) -> String {
     let value = leave_one_out_value(&candidates, &sentences, |c| (2..FREQUENT).contains(&total(c)));
     let mut rare: Vec<usize> = (0..candidates.len()).filter(|&i| (2..FREQUENT).contains(&total(&candidates[i].1))).collect();
     rare.sort_by_key(|&i| (std::cmp::Reverse(value[i]), std::cmp::Reverse(total(&candidates[i].1)), candidates[i].0));
-    rare.truncate(KEEP_RARE);
+    rare.truncate(keep_rare);
     let mut keep: Vec<bool> = candidates.iter().map(|(_, c)| total(c) >= FREQUENT).collect();
     for i in rare {
         keep[i] = true;
@@ -234,13 +239,16 @@ mod tests {
     }
 
     #[test]
-    fn keeps_frequent_words_and_only_novel_rare_ones() {
-        let data = "en\tprice\ttoo pricey\nen\tprice\tway too pricey\nen\tprice\tpriceys\nen\treturns\tsend back\n\
-                    en\tprice\tpricier\nen\tprice\tpricier\n";
-        let model = train(&examples(data).unwrap());
-        let body: Vec<&str> = model.lines().filter(|l| !l.starts_with('#')).collect();
-        // "priceys" and the twice-seen "pricier" share grams with "pricey"; "way" is new; "send"/"back"
-        // are new for returns.
-        assert_eq!(body, ["d:way", "dd:pricey too", "e:back send"]);
+    fn keeps_the_rare_words_that_left_out_sentences_need() {
+        let data = "en\tprice\tit is dear\nen\tprice\tso dear\nen\treturns\tsend it back\nen\treturns\tsend back please\n";
+        let body = |keep| {
+            let model = train_keeping(&examples(data).unwrap(), keep);
+            model.lines().filter(|l| !l.starts_with('#')).map(String::from).collect::<Vec<_>>()
+        };
+        // Once-seen words ("is", "so", "please") are never kept; "it" is seen with both categories.
+        assert_eq!(body(10), ["dd:dear", "de:it", "ee:back send"]);
+        // Left out, "it is dear" and "so dear" are right only with "dear"; "send" and "back" stand in
+        // for each other, and "it" helps no sentence.
+        assert_eq!(body(1), ["dd:dear"]);
     }
 }
