@@ -31,10 +31,10 @@ thread_local! {
 }
 
 /// Starts the detectors. `config_json` is the shop's config (read leniently: the dialog reports its
-/// problems), `pack_json` the visitor's language pack, `kept` the events earlier pages of this session
-/// kept (a JSON array). Returns `[text, open label, dismiss label, show_ms]` for the nudge as JSON.
+/// problems), `pack_json` the visitor's language pack. Returns `[text, open label, dismiss label,
+/// show_ms]` for the nudge as JSON. What earlier pages kept is fed next, through `record` with `past`.
 #[wasm_bindgen]
-pub fn start(config_json: &str, pack_json: Option<String>, kept: Option<String>, now: f64) -> String {
+pub fn start(config_json: &str, pack_json: Option<String>, now: f64) -> String {
     let config = json::parse(config_json).unwrap_or(Value::Null);
     let pack = pack_json.as_deref().and_then(|p| json::parse(p).ok()).unwrap_or(Value::Null);
     let lang = crate::copy::language(config.get("locale").and_then(Value::as_str).unwrap_or(""));
@@ -44,7 +44,7 @@ pub fn start(config_json: &str, pack_json: Option<String>, kept: Option<String>,
         let found = own.and_then(|t| t.get(&lang)).and_then(|t| t.get(key)).or_else(|| own.and_then(|t| t.get(key))).or_else(|| pack.get(key));
         out.push(Value::str(found.and_then(Value::as_str).unwrap_or(builtin)));
     }
-    let mut watch = Watch {
+    let watch = Watch {
         detectors: Detectors::new(signals::thresholds_lenient(config.get("signals").unwrap_or(&Value::Bool(true)))),
         nudge: policy::nudge_lenient(config.get("nudge")),
         consent: config.get("consent").and_then(Value::as_str) != Some("required"),
@@ -53,15 +53,6 @@ pub fn start(config_json: &str, pack_json: Option<String>, kept: Option<String>,
         dialog_used: false,
     };
     out.push(Value::int(watch.nudge.show_ms));
-    // What earlier pages kept is fed and what it raises dropped: those moments have passed.
-    if let Some(Ok(Value::Arr(items))) = kept.map(|k| json::parse(&k)) {
-        for item in &items {
-            if let Ok(event) = Event::from_value(item) {
-                watch.detectors.feed(&event);
-            }
-        }
-        while watch.detectors.take().is_some() {}
-    }
     WATCH.set(Some(watch));
     Value::Arr(out).to_json()
 }
@@ -69,8 +60,10 @@ pub fn start(config_json: &str, pack_json: Option<String>, kept: Option<String>,
 /// Feeds one event: `kind` is a signal event key (`click`, `move`, `nav`…), `target` the element's
 /// description or, for `nav`, the path. Returns `{"keep":event?, "tick":ms?, "raised":[[detector,
 /// reason]…]}`: what to keep for later pages, when to feed a `tick`, and what the detectors raised.
+/// A `past` event is one an earlier page kept: it is fed, and what it raises is dropped (that moment
+/// has passed); nothing is returned.
 #[wasm_bindgen]
-pub fn record(kind: &str, t: f64, x: i32, y: i32, n: i32, target: String) -> String {
+pub fn record(kind: &str, t: f64, x: i32, y: i32, n: i32, target: String, past: bool) -> String {
     let Some(kind) = Kind::from_key(kind) else { return String::new() };
     let mut event = Event { x, y, n: i64::from(n.max(0)), ..Event::new(t as i64, kind) };
     if kind == Kind::Nav {
@@ -79,7 +72,15 @@ pub fn record(kind: &str, t: f64, x: i32, y: i32, n: i32, target: String) -> Str
         event.target = target;
     }
     WATCH.with_borrow_mut(|w| {
-        let Some(w) = w.as_mut().filter(|w| w.consent) else { return String::new() };
+        let Some(w) = w.as_mut() else { return String::new() };
+        if past {
+            w.detectors.feed(&event);
+            while w.detectors.take().is_some() {}
+            return String::new();
+        }
+        if !w.consent {
+            return String::new();
+        }
         let mut out = Value::Obj(Vec::new());
         if KEPT.contains(&kind) {
             out.set("keep", json::parse(&event.to_json()).unwrap_or(Value::Null));

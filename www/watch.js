@@ -83,7 +83,7 @@ function sampled(name, every) {
 
 /** Feeds one event to the detectors and acts on what they say. */
 function record(kind, x, y, target, n, t) {
-  const said = wasm.record(kind, t || Date.now(), x || 0, y || 0, n || 0, target || '');
+  const said = wasm.record(kind, t || Date.now(), x || 0, y || 0, n || 0, target || '', false);
   if (!said) return;
   const { keep, tick, raised } = JSON.parse(said);
   if (keep) {
@@ -219,11 +219,15 @@ export const consent = guarded((given) => {
  *  undefined), `openDialog(detector, reason)` the loader's way to open the dialog for a nudge. */
 export function watch(config, pack, openDialog) {
   if (live) return;
-  let kept;
-  try { kept = storage('sessionStorage').getItem(TRACE); } catch (e) { /* storage blocked */ }
-  copy = JSON.parse(wasm.start(config, pack, kept || undefined, Date.now()));
+  copy = JSON.parse(wasm.start(config, pack, Date.now()));
   open = openDialog;
   live = true;
+  // What earlier pages of this session kept, for the detectors that look across pages.
+  let kept;
+  try { kept = JSON.parse(storage('sessionStorage').getItem(TRACE)); } catch (e) { /* none, or storage blocked */ }
+  for (const e of Array.isArray(kept) ? kept : []) {
+    if (e && typeof e.t == 'number') wasm.record(String(e.kind), e.t, e.x | 0, e.y | 0, e.n | 0, String(e.kind == 'nav' ? e.url || '' : e.target || ''), true);
+  }
   listen(d, 'click', (e) => {
     const target = targetOf(e);
     if (target && !ours(target)) record('click', e.clientX, e.clientY, describe(target));
