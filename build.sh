@@ -225,8 +225,9 @@ build_wasm() {
   node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-reference-types \
     "$BINDGEN_OUT/${name}_bg.wasm" -o "$DIST/${name}_bg.wasm"
-  # The glue stays an ES module: the loader import()s it.
-  node_modules/.bin/esbuild "$BINDGEN_OUT/$name.js" --minify --format=esm --target=es2020 \
+  # The glue stays an ES module: the loader import()s it. --bundle folds in the JS snippets the glue
+  # imports (src/web/kit.js), so each module is still one file.
+  node_modules/.bin/esbuild "$BINDGEN_OUT/$name.js" --bundle --minify --format=esm --target=es2020 \
     --log-level=warning --outfile="$DIST/$name.js"
 }
 

@@ -383,7 +383,7 @@ fn write_value(out: &mut String, value: &Value) {
     }
 }
 
-fn write_str(out: &mut String, s: &str) {
+pub fn write_str(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {

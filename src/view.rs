@@ -282,6 +282,167 @@ fn what_happens_next(model: &Model, index: usize) -> Vec<Block> {
     blocks
 }
 
+impl Screen {
+    /// The screen as the compact JSON the browser's kit draws (`src/web/kit.js`, `show`):
+    /// `{"l":launcher,"c":currency,"e":exponent,"d":null|{"h":text,"x":close,"f":focus,"b":[block…]}}`.
+    /// A text is an array of pieces: a string, a number (money in minor units) or `[basis points]`.
+    /// Blocks are `["p",text]`, `["c"|"r",[button…]]` (choices, a row of buttons), `["o",code,title,
+    /// detail]`, `["f",[field…],[button…]]`, `["a",href,label]`; a button is `[label,code,primary]`,
+    /// a field `[name,label,hint,input,autocomplete,value,error|null]` with input 0 (a line), 1 (lines),
+    /// 2 (a box) or `[[value,label]…]`. Focus: 0 the heading, 1 the first button, 2 the field.
+    pub fn to_json(&self) -> String {
+        let mut w = Json(String::new());
+        w.raw("{\"l\":");
+        w.str(&self.launcher);
+        w.raw(",\"c\":");
+        w.str(&self.currency);
+        w.raw(",\"e\":");
+        w.num(crate::money::exponent(&self.currency) as i64);
+        w.raw(",\"d\":");
+        match &self.dialog {
+            None => w.raw("null"),
+            Some(d) => {
+                w.raw("{\"h\":");
+                w.text(&d.heading);
+                w.raw(",\"x\":");
+                w.str(&d.close_label);
+                w.raw(",\"f\":");
+                w.num(match d.focus {
+                    Focus::Heading => 0,
+                    Focus::FirstButton => 1,
+                    Focus::Field => 2,
+                });
+                w.raw(",\"b\":[");
+                for (i, block) in d.blocks.iter().enumerate() {
+                    w.sep(i);
+                    w.block(block);
+                }
+                w.raw("]}");
+            }
+        }
+        w.raw("}");
+        w.0
+    }
+}
+
+struct Json(String);
+
+impl Json {
+    fn raw(&mut self, s: &str) {
+        self.0.push_str(s);
+    }
+
+    fn sep(&mut self, i: usize) {
+        if i > 0 {
+            self.0.push(',');
+        }
+    }
+
+    fn str(&mut self, s: &str) {
+        crate::json::write_str(&mut self.0, s);
+    }
+
+    fn num(&mut self, n: i64) {
+        self.0.push_str(&int_text(n));
+    }
+
+    fn text(&mut self, text: &Text) {
+        self.raw("[");
+        for (i, piece) in text.iter().enumerate() {
+            self.sep(i);
+            match piece {
+                Piece::Plain(s) => self.str(s),
+                Piece::Money(m) => self.num(*m),
+                Piece::Percent(bp) => {
+                    self.raw("[");
+                    self.num(i64::from(*bp));
+                    self.raw("]");
+                }
+            }
+        }
+        self.raw("]");
+    }
+
+    fn buttons(&mut self, buttons: &[Button]) {
+        self.raw("[");
+        for (i, b) in buttons.iter().enumerate() {
+            self.sep(i);
+            self.raw("[");
+            self.str(&b.label);
+            self.raw(",");
+            self.str(&b.action.code());
+            self.raw(if b.primary { ",1]" } else { ",0]" });
+        }
+        self.raw("]");
+    }
+
+    fn block(&mut self, block: &Block) {
+        match block {
+            Block::Para(text) => {
+                self.raw("[\"p\",");
+                self.text(text);
+            }
+            Block::Choices(buttons) | Block::Buttons(buttons) => {
+                self.raw(if matches!(block, Block::Choices(_)) { "[\"c\"," } else { "[\"r\"," });
+                self.buttons(buttons);
+            }
+            Block::Offer { action, title, detail } => {
+                self.raw("[\"o\",");
+                self.str(&action.code());
+                self.raw(",");
+                self.text(title);
+                self.raw(",");
+                self.text(detail);
+            }
+            Block::Form(form) => {
+                self.raw("[\"f\",[");
+                for (i, f) in form.fields.iter().enumerate() {
+                    self.sep(i);
+                    self.raw("[");
+                    for (j, s) in [f.name, &f.label, &f.hint].into_iter().enumerate() {
+                        self.sep(j);
+                        self.str(s);
+                    }
+                    match &f.input {
+                        Input::Text { multiline } => self.raw(if *multiline { ",1," } else { ",0," }),
+                        Input::Check => self.raw(",2,"),
+                        Input::Select(options) => {
+                            self.raw(",[");
+                            for (j, (value, label)) in options.iter().enumerate() {
+                                self.sep(j);
+                                self.raw("[");
+                                self.str(value);
+                                self.raw(",");
+                                self.str(label);
+                                self.raw("]");
+                            }
+                            self.raw("],");
+                        }
+                    }
+                    self.str(f.autocomplete);
+                    self.raw(",");
+                    self.str(&f.value);
+                    self.raw(",");
+                    match &f.error {
+                        Some(e) => self.str(e),
+                        None => self.raw("null"),
+                    }
+                    self.raw("]");
+                }
+                self.raw("],");
+                self.buttons(&form.buttons);
+            }
+            Block::Link { href, label } => {
+                self.raw("[\"a\",");
+                self.str(href);
+                self.raw(",");
+                self.str(label);
+            }
+        }
+        self.raw("]");
+    }
+}
+
 /// The screen for the model's current state.
 pub fn screen(model: &Model) -> Screen {
     let config = &model.config;

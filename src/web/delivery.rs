@@ -8,31 +8,16 @@
 //! every tab, and the collector drops the repeats). Events dropped from a full or week-old queue are counted in
 //! `localStorage["relief:lost"]` and reported by the next page as a `lost` event.
 
+use super::kit;
 use crate::json::{self, int_text, Value};
 use crate::outbox::{Outbox, BEACON_BYTES};
-use gloo_events::EventListener;
-use gloo_timers::callback::Timeout;
-use js_sys::{Function, Reflect};
 use std::cell::RefCell;
-use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{RequestCredentials, RequestInit, Response};
+use wasm_bindgen::JsValue;
 
 const STORAGE_KEY: &str = "relief:outbox";
 const LOST_KEY: &str = "relief:lost";
 /// Event types the shop's collector receives; `open`, `ready` and `error` stay on the page.
 const DELIVERED: &[&str] = &["answer", "offer", "accept", "dismiss"];
-
-#[wasm_bindgen]
-extern "C" {
-    /// A promise seen only through `then(resolve, reject)` with plain JS functions.
-    pub type Thenable;
-    #[wasm_bindgen(method, js_name = then)]
-    pub fn then_either(this: &Thenable, resolve: &JsValue, reject: &JsValue);
-    /// `then`, keeping the promise it returns.
-    #[wasm_bindgen(method, js_name = then)]
-    fn then_chained(this: &Thenable, resolve: &JsValue, reject: &JsValue) -> JsValue;
-}
 
 struct Delivery {
     endpoint: String,
@@ -44,29 +29,24 @@ struct Delivery {
     mine: Vec<String>,
     /// From `flush` until the answer is applied: waiting for the lock, or a request under way.
     in_flight: bool,
-    retry: Option<Timeout>,
-    _pagehide: EventListener,
+    /// The retry timer while one is set.
+    retry: Option<f64>,
 }
 
 thread_local! {
     static DELIVERY: RefCell<Option<Delivery>> = const { RefCell::new(None) };
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
 fn read(key: &str) -> Option<String> {
-    storage()?.get_item(key).ok().flatten()
+    kit::get(false, key)
 }
 
 /// Writes the queue; false when storage would not take it.
 fn persist(outbox: &Outbox) -> bool {
-    let Some(storage) = storage() else { return false };
     if outbox.is_empty() {
-        storage.remove_item(STORAGE_KEY).is_ok()
+        kit::del(STORAGE_KEY)
     } else {
-        storage.set_item(STORAGE_KEY, &outbox.to_stored()).is_ok()
+        kit::put(false, STORAGE_KEY, &outbox.to_stored())
     }
 }
 
@@ -91,17 +71,8 @@ impl Delivery {
         }
         let dropped = self.outbox.take_dropped();
         if dropped > 0 {
-            if let Some(storage) = storage() {
-                let _ = storage.set_item(LOST_KEY, &int_text(stored_lost() + i64::from(dropped)));
-            }
+            kit::put(false, LOST_KEY, &int_text(stored_lost() + i64::from(dropped)));
         }
-    }
-
-    fn wait(&mut self, delay: u32) {
-        self.retry = Some(Timeout::new(delay, || {
-            DELIVERY.with_borrow_mut(|d| d.as_mut().map(|d| d.retry = None));
-            flush();
-        }));
     }
 }
 
@@ -112,24 +83,13 @@ pub fn start(endpoint: &str, now_ms: i64) {
     let lost = stored_lost() + i64::from(outbox.take_dropped());
     let mut mine = Vec::new();
     if lost > 0 {
-        let event = super::stamp(Value::Obj(vec![("type".into(), Value::str("lost")), ("count".into(), Value::int(lost))]), "");
+        let event = super::stamp(Value::Obj(vec![("type".into(), Value::str("lost")), ("count".into(), Value::int(lost))]));
         mine.extend(event.get("id").and_then(Value::as_str).map(str::to_string));
         outbox.push(event);
-        if let Some(storage) = storage() {
-            let _ = storage.remove_item(LOST_KEY);
-        }
+        kit::del(LOST_KEY);
     }
-    let Some(window) = web_sys::window() else { return };
-    let pagehide = EventListener::new(&window, "pagehide", |_| beacon());
-    let mut delivery = Delivery {
-        endpoint: endpoint.to_string(),
-        outbox,
-        memory_only: false,
-        mine,
-        in_flight: false,
-        retry: None,
-        _pagehide: pagehide,
-    };
+    kit::pagehide(true);
+    let mut delivery = Delivery { endpoint: endpoint.to_string(), outbox, memory_only: false, mine, in_flight: false, retry: None };
     delivery.save();
     DELIVERY.set(Some(delivery));
     flush();
@@ -137,7 +97,12 @@ pub fn start(endpoint: &str, now_ms: i64) {
 
 /// Stops delivering; what is queued stays stored for the next page.
 pub fn stop() {
-    DELIVERY.take();
+    if let Some(d) = DELIVERY.take() {
+        kit::pagehide(false);
+        if let Some(timer) = d.retry {
+            kit::clear(timer);
+        }
+    }
 }
 
 /// Queues an event for the collector if it is one the collector receives.
@@ -167,26 +132,22 @@ fn flush() {
         d.in_flight = true;
         Some(())
     });
-    if start.is_some() && !request_lock() {
+    // With the Web Lock, `send` runs once it is ours; the lock is held until the promise `send`
+    // returns has settled, that is until the collector's answer is applied.
+    if start.is_some() && !kit::lock("relief:outbox") {
         send();
     }
 }
 
-/// Sends once the Web Lock is ours; the lock is held until the promise `send` returns has settled,
-/// that is until the collector's answer is applied. False when the browser has no Web Locks.
-fn request_lock() -> bool {
-    let Some(window) = web_sys::window() else { return false };
-    let locks = Reflect::get(&window.navigator(), &"locks".into()).unwrap_or(JsValue::UNDEFINED);
-    let Some(request) = Reflect::get(&locks, &"request".into()).ok().and_then(|f| f.dyn_into::<Function>().ok()) else {
-        return false;
-    };
-    let granted = Closure::once_into_js(|_lock: JsValue| send());
-    request.call2(&locks, &"relief:outbox".into(), &granted).is_ok()
+/// The retry timer fired.
+pub fn retry() {
+    DELIVERY.with_borrow_mut(|d| d.as_mut().map(|d| d.retry = None));
+    flush();
 }
 
 /// Sends the next batch of the queue as stored now. Returns the request's promise, or `undefined`
 /// when nothing is queued (another tab may have sent it while this one waited for the lock).
-fn send() -> JsValue {
+pub fn send() -> JsValue {
     let request = DELIVERY.with_borrow_mut(|d| {
         let d = d.as_mut()?;
         d.refresh();
@@ -195,33 +156,31 @@ fn send() -> JsValue {
         batch.map(|(ids, body)| (d.endpoint.clone(), ids, body))
     });
     let Some((endpoint, ids, body)) = request else { return JsValue::UNDEFINED };
-    let init = RequestInit::new();
-    init.set_method("POST");
-    // A string body is sent as text/plain, which needs no CORS preflight.
-    init.set_body(&JsValue::from_str(&body));
-    init.set_credentials(RequestCredentials::Omit);
-    let _ = Reflect::set(&init, &"keepalive".into(), &JsValue::TRUE);
-    let Some(window) = web_sys::window() else { return JsValue::UNDEFINED };
-    let response = window.fetch_with_str_and_init(&endpoint, &init);
-    let failed_ids = ids.clone();
-    let on_response = Closure::once_into_js(move |response: JsValue| {
-        settle(&ids, response.dyn_into::<Response>().map_or(0, |r| r.status()));
-    });
-    let on_failure = Closure::once_into_js(move |_: JsValue| settle(&failed_ids, 0));
-    response.unchecked_ref::<Thenable>().then_chained(&on_response, &on_failure)
+    // The batch's ids come back with the answer.
+    let tag = Value::Arr(ids.into_iter().map(Value::Str).collect()).to_json();
+    kit::post(&endpoint, &body, &tag)
 }
 
-fn settle(ids: &[String], status: u16) {
-    let jitter = (js_sys::Math::random() * 1000.0) as u32;
+/// The collector answered the batch `tag` (its ids as a JSON array) with `status` (0: no answer).
+pub fn settle(tag: Option<String>, status: u16) {
+    let mut ids = Vec::new();
+    if let Some(Ok(Value::Arr(items))) = tag.as_deref().map(json::parse) {
+        for item in items {
+            if let Value::Str(id) = item {
+                ids.push(id);
+            }
+        }
+    }
+    let jitter = kit::jitter();
     let next = DELIVERY.with_borrow_mut(|d| {
         let d = d.as_mut()?;
         d.refresh();
-        let next = d.outbox.settle(ids, status, jitter);
+        let next = d.outbox.settle(&ids, status, jitter);
         d.save();
         d.in_flight = false;
         match next {
             Some(0) | None => {}
-            Some(delay) => d.wait(delay),
+            Some(delay) => d.retry = Some(kit::timer(delay)),
         }
         next
     });
@@ -234,13 +193,12 @@ fn settle(ids: &[String], status: u16) {
 /// The page is going away: hand this page's own queued events to the browser once (other tabs send
 /// theirs). They stay queued until a collector's 2xx confirms them, so the next page may send them
 /// again with the same ids.
-fn beacon() {
+pub fn beacon() {
     DELIVERY.with_borrow_mut(|d| {
         let Some(d) = d else { return };
         d.refresh();
-        let Some(body) = d.outbox.beacon(&d.mine, BEACON_BYTES) else { return };
-        if let Some(navigator) = web_sys::window().map(|w| w.navigator()) {
-            let _ = navigator.send_beacon_with_opt_str(&d.endpoint, Some(&body));
+        if let Some(body) = d.outbox.beacon(&d.mine, BEACON_BYTES) {
+            kit::beacon(&d.endpoint, &body);
         }
     });
 }

@@ -3,32 +3,25 @@
 
 mod code;
 mod delivery;
-mod render;
+mod kit;
 mod visitor;
 
-use crate::config::{self, Problem};
+use crate::config::{self, Position, Problem};
 use crate::flow::{ContactForm, Effect, Model, Msg, Stage, Trigger};
 use crate::json::{self, Value};
 use crate::offers::Cart;
 use crate::view::{self, Action};
-use gloo_events::{EventListener, EventListenerOptions};
-use render::Ui;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen::JsCast;
-use web_sys::{CustomEvent, CustomEventInit, Element, HtmlElement, KeyboardEvent};
+
+const STYLE: &str = include_str!("style.css");
 
 struct App {
     model: Model,
-    ui: Ui,
-    /// Where focus was before the dialog opened, to give it back on close.
-    focus_before: Option<HtmlElement>,
     /// The loader's `(text, locale) => Promise<"category\tconfidence">`, which fetches the text
     /// understanding the first time it is needed.
     understand: Option<js_sys::Function>,
-    /// Dropping these removes the listeners.
-    _listeners: Vec<EventListener>,
 }
 
 thread_local! {
@@ -38,76 +31,50 @@ thread_local! {
     static BROKEN: Cell<bool> = const { Cell::new(false) };
 }
 
-fn window() -> web_sys::Window {
-    web_sys::window().expect_throw("unreachable: the widget only runs in a page")
-}
-
-fn document() -> web_sys::Document {
-    window().document().expect_throw("unreachable: a page has a document")
-}
-
 fn log_error(message: &str) {
-    web_sys::console::error_1(&JsValue::from_str(&["[relief] ", message].concat()));
+    kit::err(message);
 }
 
 /// Dispatches `relief:<type>` on `document` with the event as `detail`.
 fn dispatch_host_event(event: &Value) {
     let kind = event.get("type").and_then(Value::as_str).unwrap_or("error");
-    let init = CustomEventInit::new();
-    init.set_bubbles(true);
-    init.set_composed(true);
-    init.set_detail(&js_sys::JSON::parse(&event.to_json()).unwrap_or(JsValue::NULL));
-    if let Ok(custom) = CustomEvent::new_with_event_init_dict(&["relief:", kind].concat(), &init) {
-        // A host listener that throws is the host's own error; it must not stop the widget.
-        let _ = document().dispatch_event(&custom);
-    }
-}
-
-fn random_id() -> String {
-    let mut bytes = [0u8; 16];
-    if let Ok(crypto) = window().crypto() {
-        let _ = crypto.get_random_values_with_u8_array(&mut bytes);
-    }
-    bytes.iter().flat_map(|b| [json::HEX[(b >> 4) as usize] as char, json::HEX[(b & 15) as usize] as char]).collect()
+    kit::emit(kind, &event.to_json());
 }
 
 fn now_ms() -> i64 {
-    js_sys::Date::now() as i64
+    kit::now() as i64
 }
 
 /// Gives an event from the core its id, time and page, in that order first. The page is read now, not
 /// at mount: a single-page app changes it without a load.
-fn stamp(event: Value, _mounted_on: &str) -> Value {
-    let page = window().location().pathname().unwrap_or_default();
+fn stamp(event: Value) -> Value {
     let mut members = vec![
-        ("id".to_string(), Value::str(random_id())),
+        ("id".to_string(), Value::Str(kit::id())),
         ("type".to_string(), event.get("type").cloned().unwrap_or(Value::Null)),
         ("at".to_string(), Value::int(now_ms())),
-        ("page".to_string(), Value::str(page)),
+        ("page".to_string(), Value::Str(kit::page())),
     ];
     if let Value::Obj(fields) = event {
-        members.extend(fields.into_iter().filter(|(k, _)| k != "type"));
+        for field in fields {
+            if field.0 != "type" {
+                members.push(field);
+            }
+        }
     }
     Value::Obj(members)
 }
 
-fn error_event(page: &str, fields: Vec<(&str, Value)>) -> Value {
-    let mut event = Value::Obj(vec![("type".into(), Value::str("error"))]);
-    for (key, value) in fields {
-        event.set(key, value);
-    }
-    stamp(event, page)
+fn error_event(key: &str, value: Value) -> Value {
+    stamp(Value::Obj(vec![("type".into(), Value::str("error")), (key.into(), value)]))
 }
 
-fn report_problems(problems: &[Problem], page: &str) {
+fn report_problems(problems: &[Problem]) {
+    let mut list = Vec::new();
     for problem in problems {
         log_error(&["config: ", &problem.line()].concat());
+        list.push(Value::Obj(vec![("path".into(), Value::str(problem.path.clone())), ("reason".into(), Value::str(problem.reason.clone()))]));
     }
-    let list = problems
-        .iter()
-        .map(|p| Value::Obj(vec![("path".into(), Value::str(p.path.clone())), ("reason".into(), Value::str(p.reason.clone()))]))
-        .collect();
-    dispatch_host_event(&error_event(page, vec![("problems", Value::Arr(list))]));
+    dispatch_host_event(&error_event("problems", Value::Arr(list)));
 }
 
 /// Queues `msg` and runs the queue unless it is already running. Host listeners called from inside an
@@ -130,20 +97,23 @@ fn send(msg: Msg) {
     BUSY.set(false);
 }
 
+fn render(model: &Model, moved: bool) {
+    kit::render(&view::screen(model).to_json(), moved);
+}
+
 impl App {
     /// Runs one message and renders; returns the stamped events to emit once the app is released.
     fn update(&mut self, msg: Msg) -> Vec<Value> {
-        let opening = self.model.stage == Stage::Closed && matches!(msg, Msg::Open(_));
-        if opening {
-            self.focus_before = document().active_element().and_then(|e| e.dyn_into::<HtmlElement>().ok());
+        if self.model.stage == Stage::Closed && matches!(msg, Msg::Open(_)) {
+            kit::remember();
         }
         let stage_before = self.model.stage;
         let mut emitted = Vec::new();
         for effect in self.model.update(msg) {
             match effect {
-                Effect::Render => self.ui.render(&view::screen(&self.model), self.model.stage != stage_before),
-                Effect::RestoreFocus => self.restore_focus(),
-                Effect::Emit(event) => emitted.push(stamp(event, &self.model.page)),
+                Effect::Render => render(&self.model, self.model.stage != stage_before),
+                Effect::RestoreFocus => kit::give_back(),
+                Effect::Emit(event) => emitted.push(stamp(event)),
                 Effect::Understand(text) => self.understand(&text),
                 Effect::FetchCode { url, body } => code::fetch(&url, &body),
             }
@@ -153,98 +123,66 @@ impl App {
 
     /// Asks the text understanding about `text`; its answer, or its failure, comes back as a message.
     fn understand(&self, text: &str) {
-        let asked = self.understand.as_ref().and_then(|f| f.call2(&JsValue::NULL, &text.into(), &self.model.config.locale.as_str().into()).ok());
-        let Some(promise) = asked else {
+        let asked = self.understand.as_ref().is_some_and(|f| kit::ask(f, text, &self.model.config.locale));
+        if !asked {
             PENDING.with_borrow_mut(|q| q.push_back(Msg::NotUnderstood));
-            return;
-        };
-        let on_answer = Closure::once_into_js(|answer: JsValue| {
-            let answer = answer.as_string().unwrap_or_default();
-            let (category, confidence) = answer.split_once('\t').unwrap_or(("", ""));
-            send(match confidence.parse() {
-                Ok(confidence) if !category.is_empty() => Msg::Understood { category: category.to_string(), confidence },
-                _ => Msg::NotUnderstood,
-            });
-        });
-        let on_failure = Closure::once_into_js(|_: JsValue| send(Msg::NotUnderstood));
-        promise.unchecked_ref::<delivery::Thenable>().then_either(&on_answer, &on_failure);
-    }
-
-    fn restore_focus(&mut self) {
-        // Focus that was nowhere in particular (the body), or in the widget, goes back to the launcher.
-        let body = document().body();
-        let ours = self.focus_before.as_ref().is_some_and(|e| {
-            e.is_same_node(Some(&self.ui.host)) || body.as_ref().is_some_and(|b| e.is_same_node(Some(b)))
-        });
-        match self.focus_before.take() {
-            Some(element) if !ours && element.is_connected() => {
-                let _ = element.focus();
-            }
-            _ => {
-                let _ = self.ui.launcher.focus();
-            }
         }
     }
 }
 
+/// The text understanding's answer, `"category\tconfidence"`, as a message.
+fn understood(answer: Option<String>) -> Msg {
+    let answer = answer.unwrap_or_default();
+    let (category, confidence) = answer.split_once('\t').unwrap_or(("", ""));
+    match confidence.parse() {
+        Ok(confidence) if !category.is_empty() => Msg::Understood { category: category.to_string(), confidence },
+        _ => Msg::NotUnderstood,
+    }
+}
+
 /// Turns a click on a `data-action` element into a message, reading form fields where needed.
-fn msg_for(code: &str, ui: &Ui) -> Option<Msg> {
+fn msg_for(code: &str) -> Option<Msg> {
     Some(match code {
         "open" => Msg::Open(Trigger::Launcher),
         "close" => Msg::Close,
         _ => match Action::from_code(code)? {
             Action::Choose(f) => Msg::Choose(f),
-            Action::Send => Msg::Send(ui.field_value("text")),
+            Action::Send => Msg::Send(kit::value("text")),
             Action::Back => Msg::Back,
             Action::Accept(i) => Msg::Accept(i),
             Action::Decline => Msg::Decline,
             Action::SubmitContact => Msg::SubmitContact(ContactForm {
-                name: ui.field_value("name"),
-                contact: ui.field_value("contact"),
-                time: ui.field_value("time"),
-                consent: ui.field_value("consent") == "yes",
+                name: kit::value("name"),
+                contact: kit::value("contact"),
+                time: kit::value("time"),
+                consent: kit::value("consent") == "yes",
             }),
             Action::Done => Msg::Done,
         },
     })
 }
 
-/// The action of the button clicked, or of the form submitted. Clicks inside a form's fields are not
-/// actions, so only buttons carry them for clicks.
-fn action_of(event: &web_sys::Event) -> Option<String> {
-    let target: Element = event.target()?.dyn_into().ok()?;
-    let selector = if event.type_() == "submit" { "form[data-action]" } else { "button[data-action]" };
-    target.closest(selector).ok()??.get_attribute("data-action")
-}
-
-fn listen(ui: &Ui) -> Vec<EventListener> {
-    let root = ui.root.clone();
-    let on_action = |event: &web_sys::Event| {
-        let Some(code) = action_of(event) else { return };
-        let msg = APP.with_borrow(|app| app.as_ref().and_then(|app| msg_for(&code, &app.ui)));
-        if let Some(msg) = msg {
-            event.prevent_default();
-            send(msg);
-        }
-    };
-    let prevent = EventListenerOptions::enable_prevent_default();
-    vec![
-        EventListener::new_with_options(&root, "click", prevent, on_action),
-        EventListener::new_with_options(&root, "submit", prevent, on_action),
-        EventListener::new_with_options(&root, "keydown", prevent, |event| {
-            let Some(key) = event.dyn_ref::<KeyboardEvent>() else { return };
-            match key.key().as_str() {
-                "Escape" => send(Msg::Close),
-                "Tab" => {
-                    let wrap = APP.with_borrow(|app| app.as_ref().and_then(|app| app.ui.wrap_focus(key.shift_key())));
-                    if wrap == Some(true) {
-                        event.prevent_default();
-                    }
-                }
-                _ => {}
+/// Everything the kit reports: the visitor's actions, answers from the network, timers.
+fn on(kind: u32, number: f64, text: Option<String>) -> JsValue {
+    match kind {
+        kit::ACTION => {
+            let msg = if APP.with_borrow(Option::is_some) { msg_for(text.as_deref().unwrap_or("")) } else { None };
+            let handled = msg.is_some();
+            if let Some(msg) = msg {
+                send(msg);
             }
-        }),
-    ]
+            return JsValue::from_bool(handled);
+        }
+        kit::ESCAPE => send(Msg::Close),
+        kit::UNDERSTOOD => send(understood(text)),
+        kit::CODE => code::settle(number as u32, text),
+        kit::LOCKED => return delivery::send(),
+        kit::SETTLED => delivery::settle(text, number as u16),
+        kit::RETRY => delivery::retry(),
+        kit::PAGEHIDE => delivery::beacon(),
+        _ => {}
+    }
+    JsValue::UNDEFINED
 }
 
 /// What a panic leaves behind: one `[relief]` line in the console, the widget gone, a `relief:error`
@@ -254,10 +192,8 @@ pub fn report_panic() {
         return;
     }
     log_error("the widget stopped after an internal error; the page is unaffected");
-    if let Some(host) = document().query_selector("relief-widget").ok().flatten() {
-        host.remove();
-    }
-    dispatch_host_event(&error_event("", vec![("reason", Value::str("internal"))]));
+    kit::remove(true);
+    dispatch_host_event(&error_event("reason", Value::str("internal")));
 }
 
 fn install_panic_hook() {
@@ -268,28 +204,28 @@ fn install_panic_hook() {
 /// for English) and the loader's way to reach the text understanding. Config problems are logged and reported as `relief:error`; the widget still starts with
 /// what is valid.
 #[wasm_bindgen]
-pub fn mount(config_json: &str, pack_json: Option<String>, understand: Option<js_sys::Function>) -> Result<(), JsError> {
+pub fn mount(config_json: &str, pack_json: Option<String>, understand: Option<js_sys::Function>) -> Result<(), JsValue> {
     install_panic_hook();
     if BROKEN.get() || APP.with_borrow(Option::is_some) {
         return Ok(());
     }
-    let page = window().location().pathname().unwrap_or_default();
+    kit::hook(&Closure::<dyn FnMut(u32, f64, Option<String>) -> JsValue>::new(on).into_js_value());
+    let page = kit::page();
     let (mut config, problems) = config::parse(config_json);
     if let Some(Ok(Value::Obj(pack))) = pack_json.as_deref().map(json::parse) {
         config.pack = pack;
     }
     if !problems.is_empty() {
-        report_problems(&problems, &page);
+        report_problems(&problems);
     }
     if let Some(endpoint) = &config.endpoint {
         delivery::start(endpoint, now_ms());
     }
-    let ui = Ui::mount(&document(), &config).map_err(|_| JsError::new("could not create the widget's elements"))?;
-    let listeners = listen(&ui);
+    kit::mount(config.position == Position::Left, STYLE, &config.locale)?;
     let mut model = Model::new(config, page);
     model.returning = visitor::returning();
-    ui.render(&view::screen(&model), false);
-    APP.set(Some(App { model, ui, focus_before: None, understand, _listeners: listeners }));
+    render(&model, false);
+    APP.set(Some(App { model, understand }));
     Ok(())
 }
 
@@ -325,7 +261,7 @@ pub fn set_cart(cart_json: &str) {
         Err(reason) => {
             let reason = ["setCart: ", &reason].concat();
             log_error(&reason);
-            dispatch_host_event(&error_event("", vec![("reason", Value::str(reason))]));
+            dispatch_host_event(&error_event("reason", Value::str(reason)));
         }
     }
 }
@@ -348,8 +284,8 @@ pub fn version() -> String {
 #[wasm_bindgen]
 pub fn unmount() {
     BROKEN.set(false);
-    if let Some(app) = APP.take() {
-        app.ui.host.remove();
+    if APP.take().is_some() {
+        kit::remove(false);
     }
     delivery::stop();
 }

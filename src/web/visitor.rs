@@ -7,18 +7,12 @@ const SESSION: &str = "relief:returning";
 
 /// Whether this visit is a returning one; marks the browser as seen.
 pub fn returning() -> bool {
-    let Some(window) = web_sys::window() else { return false };
-    let session = window.session_storage().ok().flatten();
-    if let Some(known) = session.as_ref().and_then(|s| s.get_item(SESSION).ok().flatten()) {
+    use super::kit::{get, put};
+    if let Some(known) = get(true, SESSION) {
         return known == "1";
     }
-    let local = window.local_storage().ok().flatten();
-    let seen = local.as_ref().is_some_and(|s| s.get_item(SEEN).ok().flatten().is_some());
-    if let Some(local) = &local {
-        let _ = local.set_item(SEEN, "1");
-    }
-    if let Some(session) = &session {
-        let _ = session.set_item(SESSION, if seen { "1" } else { "0" });
-    }
+    let seen = get(false, SEEN).is_some();
+    put(false, SEEN, "1");
+    put(true, SESSION, if seen { "1" } else { "0" });
     seen
 }
