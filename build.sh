@@ -227,7 +227,7 @@ build_wasm() {
     "$BINDGEN_OUT/${name}_bg.wasm" -o "$DIST/${name}_bg.wasm"
   # The glue stays an ES module: the loader import()s it. --bundle folds in the JS snippets the glue
   # imports (src/web/kit.js), so each module is still one file.
-  node_modules/.bin/esbuild "$BINDGEN_OUT/$name.js" --bundle --minify --format=esm --target=es2020 \
+  node_modules/.bin/esbuild "$BINDGEN_OUT/$name.js" --bundle --minify --format=esm --log-override:duplicate-object-key=silent --target=es2020 \
     --log-level=warning --outfile="$DIST/$name.js"
 }
 

@@ -170,12 +170,12 @@ pub fn is_reachable(contact: &str) -> bool {
     let contact = contact.trim();
     if let Some((local, domain)) = contact.split_once('@') {
         return !local.is_empty()
-            && !contact.contains(char::is_whitespace)
+            && !contact.chars().any(char::is_whitespace)
             && domain.split('.').count() >= 2
             && domain.split('.').all(|p| !p.is_empty());
     }
     let digits = contact.chars().filter(char::is_ascii_digit).count();
-    (7..=15).contains(&digits) && contact.chars().all(|c| c.is_ascii_digit() || " +-().".contains(c))
+    (7..=15).contains(&digits) && contact.bytes().all(|b| b.is_ascii_digit() || b" +-().".contains(&b))
 }
 
 /// The shop's frustration that a text-understanding category stands for, if the shop asks about it.

@@ -35,7 +35,7 @@ fn is_wordish(c: char) -> bool {
 }
 
 fn is_local_part(c: char) -> bool {
-    is_wordish(c) || ".!#$%&'*+/=?^_`{|}~-".contains(c)
+    is_wordish(c) || c.is_ascii() && b".!#$%&'*+/=?^_`{|}~-".contains(&(c as u8))
 }
 
 fn is_domain_part(c: char) -> bool {
@@ -176,8 +176,8 @@ fn looks_like_price(run: &str) -> bool {
     let n = bytes.len();
     n >= 4
         && (bytes[n - 3] == b'.' || bytes[n - 3] == b',')
-        && run[..n - 3].bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.' || b == b' ')
-        && run[..n - 3].bytes().filter(u8::is_ascii_digit).count() <= 7
+        && bytes[..n - 3].iter().all(|&b| b.is_ascii_digit() || b == b',' || b == b'.' || b == b' ')
+        && bytes[..n - 3].iter().filter(|b| b.is_ascii_digit()).count() <= 7
 }
 
 #[cfg(test)]

@@ -141,10 +141,10 @@ pub fn fill(template: &str, vars: &[(&str, Piece)]) -> Text {
     let mut out: Text = Vec::new();
     let mut plain = String::new();
     let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
-        plain.push_str(&rest[..open]);
-        match vars.iter().find(|(name, _)| *name == &rest[open + 1..close]) {
+    while let Some((before, after)) = rest.split_once('{') {
+        let Some((name, next)) = after.split_once('}') else { break };
+        plain.push_str(before);
+        match vars.iter().find(|(n, _)| *n == name) {
             Some((_, Piece::Plain(s))) => plain.push_str(s),
             Some((_, money)) => {
                 if !plain.is_empty() {
@@ -152,9 +152,13 @@ pub fn fill(template: &str, vars: &[(&str, Piece)]) -> Text {
                 }
                 out.push(money.clone());
             }
-            None => plain.push_str(&rest[open..=close]),
+            None => {
+                plain.push('{');
+                plain.push_str(name);
+                plain.push('}');
+            }
         }
-        rest = &rest[close + 1..];
+        rest = next;
     }
     plain.push_str(rest);
     if !plain.is_empty() {
@@ -271,7 +275,13 @@ fn what_happens_next(model: &Model, index: usize) -> Vec<Block> {
     };
     if let Kind::HumanHelp { url, phone, label } = &offer.kind {
         if let Some(url) = url {
-            let label = label.clone().unwrap_or_else(|| url.trim_start_matches("mailto:").to_string());
+            let label = label.clone().unwrap_or_else(|| {
+                let mut address = url.as_str();
+                while let Some(rest) = address.strip_prefix("mailto:") {
+                    address = rest;
+                }
+                address.to_string()
+            });
             blocks.push(Block::Link { href: url.clone(), label });
         }
         if let Some(phone) = phone {
