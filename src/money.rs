@@ -33,14 +33,34 @@ pub fn instalments(total: i64, count: u32) -> Vec<i64> {
 
 /// `percent` of `amount`, rounded half up, computed without overflow.
 pub fn percent_of(amount: i64, percent: u32) -> i64 {
-    ((amount as i128 * percent as i128 + 50) / 100) as i64
+    div(amount as i128 * percent as i128 + 50, 100) as i64
+}
+
+/// `n / d` rounded toward zero, as `/` does, for `d > 0`: bit by bit, because the compiler's general
+/// 128-bit division is two kilobytes in every visitor's download.
+fn div(n: i128, d: i128) -> i128 {
+    let (mut rest, d) = (0u128, d as u128);
+    let mut quotient = 0u128;
+    let magnitude = n.unsigned_abs();
+    for bit in (0..128).rev() {
+        rest = rest << 1 | (magnitude >> bit & 1);
+        if rest >= d {
+            rest -= d;
+            quotient |= 1 << bit;
+        }
+    }
+    if n < 0 {
+        -(quotient as i128)
+    } else {
+        quotient as i128
+    }
 }
 
 /// Fixed-point scale for interest: twelve decimal places, so every product of two factors fits an `i128`.
 const SCALE: i128 = 1_000_000_000_000;
 
 fn mul(a: i128, b: i128) -> i128 {
-    a * b / SCALE
+    div(a * b, SCALE)
 }
 
 fn pow(mut base: i128, mut exp: u32) -> i128 {
@@ -73,13 +93,13 @@ pub fn payable_at_apr(total: i64, count: u32, per_year: u32, apr_bp: u32) -> i64
         }
     }
     // What one unit paid at each payment is worth today, summed: 1 + 1/g + 1/g² + ...
-    let discount = SCALE * SCALE / lo;
+    let discount = div(SCALE * SCALE, lo);
     let (mut worth, mut factor) = (0i128, SCALE);
     for _ in 0..count {
         worth += factor;
         factor = mul(factor, discount);
     }
-    let payable = (total as i128 * count as i128 * SCALE + worth / 2) / worth;
+    let payable = div(total as i128 * count as i128 * SCALE + worth / 2, worth);
     payable.clamp(total as i128, i64::MAX as i128) as i64
 }
 
