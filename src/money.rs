@@ -85,7 +85,7 @@ pub fn payable_at_apr(total: i64, count: u32, per_year: u32, apr_bp: u32) -> i64
     // The growth over one period: the least g with g^per_year ≥ 1 + APR.
     let (mut lo, mut hi) = (SCALE, yearly);
     while lo < hi {
-        let mid = lo + (hi - lo) / 2;
+        let mid = lo + ((hi - lo) >> 1);
         if pow(mid, per_year.max(1)) >= yearly {
             hi = mid;
         } else {
@@ -99,7 +99,7 @@ pub fn payable_at_apr(total: i64, count: u32, per_year: u32, apr_bp: u32) -> i64
         worth += factor;
         factor = mul(factor, discount);
     }
-    let payable = div(total as i128 * count as i128 * SCALE + worth / 2, worth);
+    let payable = div(total as i128 * count as i128 * SCALE + (worth >> 1), worth);
     payable.clamp(total as i128, i64::MAX as i128) as i64
 }
 
