@@ -2,17 +2,15 @@
 //! answers the core with `Msg::CodeArrived` or `Msg::CodeFailed`. Only the latest request counts; one
 //! that takes longer than [`TIMEOUT_MS`] has failed. The core checks the code before showing it.
 
-use super::{kit, send};
+use super::{kit, send, Global};
 use crate::flow::Msg;
 use std::cell::Cell;
 
 /// How long the visitor waits before they are told the code did not come.
 const TIMEOUT_MS: u32 = 10_000;
 
-thread_local! {
-    /// The latest request's number, and whether it is still waiting.
-    static WAITING: Cell<(u32, bool)> = const { Cell::new((0, false)) };
-}
+/// The latest request's number, and whether it is still waiting.
+static WAITING: Global<Cell<(u32, bool)>> = Global(Cell::new((0, false)));
 
 /// POSTs `body` (JSON) to `url`; the `code` of the JSON answer goes to the core.
 pub fn fetch(url: &str, body: &str) {

@@ -8,7 +8,7 @@
 //! every tab, and the collector drops the repeats). Events dropped from a full or week-old queue are counted in
 //! `localStorage["relief:lost"]` and reported by the next page as a `lost` event.
 
-use super::kit;
+use super::{kit, Global};
 use crate::json::{self, int_text, Value};
 use crate::outbox::{Outbox, BEACON_BYTES};
 use std::cell::RefCell;
@@ -33,9 +33,7 @@ struct Delivery {
     retry: Option<f64>,
 }
 
-thread_local! {
-    static DELIVERY: RefCell<Option<Delivery>> = const { RefCell::new(None) };
-}
+static DELIVERY: Global<RefCell<Option<Delivery>>> = Global(RefCell::new(None));
 
 fn read(key: &str) -> Option<String> {
     kit::get(false, key)
@@ -91,7 +89,7 @@ pub fn start(endpoint: &str, now_ms: i64) {
     kit::pagehide(true);
     let mut delivery = Delivery { endpoint: endpoint.to_string(), outbox, memory_only: false, mine, in_flight: false, retry: None };
     delivery.save();
-    DELIVERY.set(Some(delivery));
+    *DELIVERY.borrow_mut() = Some(delivery);
     flush();
 }
 
@@ -111,27 +109,24 @@ pub fn enqueue(event: &Value) {
     if !DELIVERED.contains(&kind) {
         return;
     }
-    DELIVERY.with_borrow_mut(|d| {
-        if let Some(d) = d {
-            d.refresh();
-            d.mine.extend(event.get("id").and_then(Value::as_str).map(str::to_string));
-            d.outbox.push(event.clone());
-            d.save();
-        }
-    });
+    if let Some(d) = DELIVERY.borrow_mut().as_mut() {
+        d.refresh();
+        d.mine.extend(event.get("id").and_then(Value::as_str).map(str::to_string));
+        d.outbox.push(event.clone());
+        d.save();
+    }
     flush();
 }
 
 /// Sends what is queued unless this page is sending already or waiting to try again.
 fn flush() {
-    let start = DELIVERY.with_borrow_mut(|d| {
-        let d = d.as_mut()?;
-        if d.in_flight || d.retry.is_some() {
-            return None;
+    let start = match DELIVERY.borrow_mut().as_mut() {
+        Some(d) if !d.in_flight && d.retry.is_none() => {
+            d.in_flight = true;
+            Some(())
         }
-        d.in_flight = true;
-        Some(())
-    });
+        _ => None,
+    };
     // With the Web Lock, `send` runs once it is ours; the lock is held until the promise `send`
     // returns has settled, that is until the collector's answer is applied.
     if start.is_some() && !kit::lock("relief:outbox") {
@@ -141,15 +136,16 @@ fn flush() {
 
 /// The retry timer fired.
 pub fn retry() {
-    DELIVERY.with_borrow_mut(|d| d.as_mut().map(|d| d.retry = None));
+    if let Some(d) = DELIVERY.borrow_mut().as_mut() {
+        d.retry = None;
+    }
     flush();
 }
 
 /// Sends the next batch of the queue as stored now. Returns the request's promise, or `undefined`
 /// when nothing is queued (another tab may have sent it while this one waited for the lock).
 pub fn send() -> JsValue {
-    let request = DELIVERY.with_borrow_mut(|d| {
-        let d = d.as_mut()?;
+    let request = DELIVERY.borrow_mut().as_mut().and_then(|d| {
         d.refresh();
         let batch = d.outbox.batch();
         d.in_flight = batch.is_some();
@@ -172,8 +168,7 @@ pub fn settle(tag: Option<String>, status: u16) {
         }
     }
     let jitter = kit::jitter();
-    let next = DELIVERY.with_borrow_mut(|d| {
-        let d = d.as_mut()?;
+    let next = DELIVERY.borrow_mut().as_mut().and_then(|d| {
         d.refresh();
         let next = d.outbox.settle(&ids, status, jitter);
         d.save();
@@ -194,11 +189,10 @@ pub fn settle(tag: Option<String>, status: u16) {
 /// theirs). They stay queued until a collector's 2xx confirms them, so the next page may send them
 /// again with the same ids.
 pub fn beacon() {
-    DELIVERY.with_borrow_mut(|d| {
-        let Some(d) = d else { return };
+    if let Some(d) = DELIVERY.borrow_mut().as_mut() {
         d.refresh();
         if let Some(body) = d.outbox.beacon(&d.mine, BEACON_BYTES) {
             kit::beacon(&d.endpoint, &body);
         }
-    });
+    }
 }

@@ -24,12 +24,24 @@ struct App {
     understand: Option<js_sys::Function>,
 }
 
-thread_local! {
-    static APP: RefCell<Option<App>> = const { RefCell::new(None) };
-    static PENDING: RefCell<VecDeque<Msg>> = const { RefCell::new(VecDeque::new()) };
-    static BUSY: Cell<bool> = const { Cell::new(false) };
-    static BROKEN: Cell<bool> = const { Cell::new(false) };
+/// A static for the browser's one thread. wasm32-unknown-unknown has no threads, so `thread_local!`
+/// would only add its access checks (and their panic messages) to every use.
+pub struct Global<T>(T);
+
+// Safety: the wasm runs on one thread; this module is only compiled for wasm32.
+unsafe impl<T> Sync for Global<T> {}
+
+impl<T> std::ops::Deref for Global<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
 }
+
+static APP: Global<RefCell<Option<App>>> = Global(RefCell::new(None));
+static PENDING: Global<RefCell<VecDeque<Msg>>> = Global(RefCell::new(VecDeque::new()));
+static BUSY: Global<Cell<bool>> = Global(Cell::new(false));
+static BROKEN: Global<Cell<bool>> = Global(Cell::new(false));
 
 fn log_error(message: &str) {
     kit::err(message);
@@ -83,12 +95,13 @@ fn send(msg: Msg) {
     if BROKEN.get() {
         return;
     }
-    PENDING.with_borrow_mut(|q| q.push_back(msg));
+    PENDING.borrow_mut().push_back(msg);
     if BUSY.replace(true) {
         return;
     }
-    while let Some(msg) = PENDING.with_borrow_mut(VecDeque::pop_front) {
-        let emitted = APP.with_borrow_mut(|app| app.as_mut().map(|app| app.update(msg))).unwrap_or_default();
+    loop {
+        let Some(msg) = PENDING.borrow_mut().pop_front() else { break };
+        let emitted = APP.borrow_mut().as_mut().map(|app| app.update(msg)).unwrap_or_default();
         for event in emitted {
             delivery::enqueue(&event);
             dispatch_host_event(&event);
@@ -125,7 +138,7 @@ impl App {
     fn understand(&self, text: &str) {
         let asked = self.understand.as_ref().is_some_and(|f| kit::ask(f, text, &self.model.config.locale));
         if !asked {
-            PENDING.with_borrow_mut(|q| q.push_back(Msg::NotUnderstood));
+            PENDING.borrow_mut().push_back(Msg::NotUnderstood);
         }
     }
 }
@@ -166,7 +179,7 @@ fn msg_for(code: &str) -> Option<Msg> {
 fn on(kind: u32, number: f64, text: Option<String>) -> JsValue {
     match kind {
         kit::ACTION => {
-            let msg = if APP.with_borrow(Option::is_some) { msg_for(text.as_deref().unwrap_or("")) } else { None };
+            let msg = if APP.borrow().is_some() { msg_for(text.as_deref().unwrap_or("")) } else { None };
             let handled = msg.is_some();
             if let Some(msg) = msg {
                 send(msg);
@@ -206,7 +219,7 @@ fn install_panic_hook() {
 #[wasm_bindgen]
 pub fn mount(config_json: &str, pack_json: Option<String>, understand: Option<js_sys::Function>) -> Result<(), JsValue> {
     install_panic_hook();
-    if BROKEN.get() || APP.with_borrow(Option::is_some) {
+    if BROKEN.get() || APP.borrow().is_some() {
         return Ok(());
     }
     kit::hook(&Closure::<dyn FnMut(u32, f64, Option<String>) -> JsValue>::new(on).into_js_value());
@@ -225,7 +238,7 @@ pub fn mount(config_json: &str, pack_json: Option<String>, understand: Option<js
     let mut model = Model::new(config, page);
     model.returning = visitor::returning();
     render(&model, false);
-    APP.set(Some(App { model, understand }));
+    *APP.borrow_mut() = Some(App { model, understand });
     Ok(())
 }
 
