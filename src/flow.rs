@@ -379,7 +379,7 @@ impl Model {
             // A message that does not fit the stage (a double click, a stale button) changes nothing.
             _ => {}
         }
-        if before != (self.stage, self.invalid, self.no_consent) && !effects.contains(&Effect::Render) {
+        if before != (self.stage, self.invalid, self.no_consent) && !effects.iter().any(|e| matches!(e, Effect::Render)) {
             effects.insert(0, Effect::Render);
         }
         effects
@@ -426,7 +426,7 @@ impl Model {
         if self.stage == Stage::Offering {
             self.offer(self.frustration.unwrap_or(Frustration::Other), effects);
             // The amounts on show follow the cart even when the offers stay the same.
-            if !effects.contains(&Effect::Render) {
+            if !effects.iter().any(|e| matches!(e, Effect::Render)) {
                 effects.push(Effect::Render);
             }
         }

@@ -15,6 +15,8 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
 
+/// The dialog's styles. The panel is out of the wrap's flow (`position: absolute`), so opening it moves
+/// nothing that was already on screen.
 const STYLE: &str = include_str!("style.css");
 
 struct App {
