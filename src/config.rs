@@ -289,6 +289,15 @@ pub fn index(path: &str, i: usize) -> String {
     [path, "[", &int_text(i as i64), "]"].concat()
 }
 
+/// `base.key`, or `base` when `key` is empty.
+fn join_at(base: &str, key: &str) -> String {
+    if key.is_empty() {
+        base.to_string()
+    } else {
+        join(base, key)
+    }
+}
+
 fn quoted(s: &str) -> String {
     ["\"", s, "\""].concat()
 }
@@ -298,62 +307,64 @@ fn one_of(options: &[&str]) -> String {
 }
 
 impl Validator {
-    fn problem(&mut self, path: &str, reason: impl Into<String>) {
-        self.problems.push(Problem { path: path.to_string(), reason: reason.into() });
+    /// A problem at `base.key` (at `base` when `key` is empty). The path is built only here, on the
+    /// way to the report: a valid config allocates no paths.
+    fn problem(&mut self, base: &str, key: &str, reason: impl Into<String>) {
+        self.problems.push(Problem { path: join_at(base, key), reason: reason.into() });
     }
 
     fn members<'v>(&mut self, value: &'v Value, path: &str, known: &[&[&str]]) -> &'v [(String, Value)] {
         let Value::Obj(members) = value else {
-            self.problem(if path.is_empty() { "(config)" } else { path }, ["must be an object, got ", value.type_name()].concat());
+            self.problem(if path.is_empty() { "(config)" } else { path }, "", ["must be an object, got ", value.type_name()].concat());
             return &[];
         };
         for (key, _) in members {
             if !known.iter().any(|set| set.contains(&key.as_str())) {
                 let all: Vec<&str> = known.iter().flat_map(|set| set.iter().copied()).collect();
-                self.problem(&join(path, key), ["unknown field; ", &one_of(&all)].concat());
+                self.problem(&join(path, key), "", ["unknown field; ", &one_of(&all)].concat());
             }
         }
         members
     }
 
-    fn string(&mut self, value: &Value, path: &str) -> Option<String> {
+    fn string(&mut self, value: &Value, path: &str, key: &str) -> Option<String> {
         match value {
             Value::Str(s) if !s.trim().is_empty() => Some(s.clone()),
             Value::Str(_) => {
-                self.problem(path, "must not be empty");
+                self.problem(path, key, "must not be empty");
                 None
             }
             other => {
-                self.problem(path, ["must be a string, got ", other.type_name()].concat());
+                self.problem(path, key, ["must be a string, got ", other.type_name()].concat());
                 None
             }
         }
     }
 
-    fn int(&mut self, value: &Value, path: &str, min: i64, max: i64) -> Option<i64> {
+    fn int(&mut self, value: &Value, path: &str, key: &str, min: i64, max: i64) -> Option<i64> {
         let Value::Num(text) = value else {
-            self.problem(path, ["must be a whole number, got ", value.type_name()].concat());
+            self.problem(path, key, ["must be a whole number, got ", value.type_name()].concat());
             return None;
         };
         match value.as_i64() {
             Some(n) if (min..=max).contains(&n) => Some(n),
             Some(n) if max == i64::MAX => {
-                self.problem(path, ["must be at least ", &int_text(min), ", got ", &int_text(n)].concat());
+                self.problem(path, key, ["must be at least ", &int_text(min), ", got ", &int_text(n)].concat());
                 None
             }
             _ if value.as_i64().is_none() => {
-                self.problem(path, ["must be a whole number, got ", text].concat());
+                self.problem(path, key, ["must be a whole number, got ", text].concat());
                 None
             }
             _ => {
-                self.problem(path, ["must be ", &int_text(min), "..=", &int_text(max), ", got ", text].concat());
+                self.problem(path, key, ["must be ", &int_text(min), "..=", &int_text(max), ", got ", text].concat());
                 None
             }
         }
     }
 
     /// The index of the option `value` names.
-    fn choice(&mut self, value: &Value, path: &str, options: &[&str]) -> Option<usize> {
+    fn choice(&mut self, value: &Value, path: &str, key: &str, options: &[&str]) -> Option<usize> {
         match value.as_str().and_then(|s| options.iter().position(|k| *k == s)) {
             Some(i) => Some(i),
             None => {
@@ -361,44 +372,46 @@ impl Validator {
                     Value::Str(s) => quoted(s),
                     other => other.type_name().to_string(),
                 };
-                self.problem(path, [&one_of(options), ", got ", &got].concat());
+                self.problem(path, key, [&one_of(options), ", got ", &got].concat());
                 None
             }
         }
     }
 
     /// A URL or path that starts with one of `prefixes`.
-    fn url(&mut self, value: &Value, path: &str, prefixes: &[&str]) -> Option<String> {
-        let url = self.string(value, path)?;
+    fn url(&mut self, value: &Value, path: &str, key: &str, prefixes: &[&str]) -> Option<String> {
+        let url = self.string(value, path, key)?;
         if prefixes.iter().any(|p| url.starts_with(p)) {
             return Some(url);
         }
-        self.problem(path, ["must start with ", &prefixes.join(", "), "; got ", &quoted(&url)].concat());
+        self.problem(path, key, ["must start with ", &prefixes.join(", "), "; got ", &quoted(&url)].concat());
         None
     }
 
     /// An array of non-empty strings.
-    fn strings(&mut self, value: &Value, path: &str) -> Vec<String> {
+    fn strings(&mut self, value: &Value, path: &str, key: &str) -> Vec<String> {
         let Value::Arr(items) = value else {
-            self.problem(path, ["must be an array, got ", value.type_name()].concat());
+            self.problem(path, key, ["must be an array, got ", value.type_name()].concat());
             return Vec::new();
         };
-        items.iter().enumerate().filter_map(|(i, item)| self.string(item, &index(path, i))).collect()
+        let path = &join_at(path, key);
+        items.iter().enumerate().filter_map(|(i, item)| self.string(item, &index(path, i), "")).collect()
     }
 
-    fn frustration_list(&mut self, value: &Value, path: &str, allow_other: bool) -> Vec<Frustration> {
+    fn frustration_list(&mut self, value: &Value, path: &str, key: &str, allow_other: bool) -> Vec<Frustration> {
         let Value::Arr(items) = value else {
-            self.problem(path, ["must be an array, got ", value.type_name()].concat());
+            self.problem(path, key, ["must be an array, got ", value.type_name()].concat());
             return Vec::new();
         };
         let keys: Vec<&str> = Frustration::ALL.iter().filter(|f| allow_other || **f != Frustration::Other).map(|f| f.key()).collect();
+        let path = &join_at(path, key);
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let item_path = index(path, i);
             match item.as_str().and_then(Frustration::from_key).filter(|f| allow_other || *f != Frustration::Other) {
-                Some(f) if out.contains(&f) => self.problem(&item_path, [&quoted(f.key()), " is listed twice"].concat()),
+                Some(f) if out.contains(&f) => self.problem(&item_path, "", [&quoted(f.key()), " is listed twice"].concat()),
                 Some(f) => out.push(f),
-                None => self.problem(&item_path, [&one_of(&keys), ", got ", &item.to_json()].concat()),
+                None => self.problem(&item_path, "", [&one_of(&keys), ", got ", &item.to_json()].concat()),
             }
         }
         out
@@ -409,36 +422,36 @@ impl Validator {
         for (key, field) in self.members(value, "", &[schema::TOP]) {
             let path = key.as_str();
             match path {
-                "$schema" => drop(self.string(field, path)),
-                "shop" => config.shop = self.string(field, path),
-                "endpoint" => config.endpoint = self.url(field, path, schema::ENDPOINT_PREFIXES),
+                "$schema" => drop(self.string(field, path, "")),
+                "shop" => config.shop = self.string(field, path, ""),
+                "endpoint" => config.endpoint = self.url(field, path, "", schema::ENDPOINT_PREFIXES),
                 "locale" => {
-                    if let Some(locale) = self.string(field, path) {
+                    if let Some(locale) = self.string(field, path, "") {
                         if locale.len() <= 35 && locale.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
                             config.locale = locale;
                         } else {
-                            self.problem(path, ["must be a language tag like \"en-GB\", got ", &quoted(&locale)].concat());
+                            self.problem(path, "", ["must be a language tag like \"en-GB\", got ", &quoted(&locale)].concat());
                         }
                     }
                 }
                 "accent" => {
-                    if let Some(accent) = self.string(field, path) {
+                    if let Some(accent) = self.string(field, path, "") {
                         if is_hex_colour(&accent) {
                             config.accent = accent;
                         } else {
-                            self.problem(path, ["must be a colour like \"#2f6f5e\", got ", &quoted(&accent)].concat());
+                            self.problem(path, "", ["must be a colour like \"#2f6f5e\", got ", &quoted(&accent)].concat());
                         }
                     }
                 }
                 "position" => {
-                    if let Some(p) = self.choice(field, path, schema::POSITIONS) {
+                    if let Some(p) = self.choice(field, path, "", schema::POSITIONS) {
                         config.position = [Position::Right, Position::Left][p];
                     }
                 }
                 "frustrations" => {
-                    let list = self.frustration_list(field, path, false);
+                    let list = self.frustration_list(field, path, "", false);
                     if list.is_empty() {
-                        self.problem(path, "must list at least one frustration; using the defaults");
+                        self.problem(path, "", "must list at least one frustration; using the defaults");
                     } else {
                         config.frustrations = list;
                     }
@@ -448,20 +461,20 @@ impl Validator {
                 "signals" => config.signals = signals::thresholds_from_value(field, path, &mut self.problems),
                 "nudge" => config.nudge = self.nudge(field, path),
                 // Read by the loader, which draws the shell; checked here so mistakes are reported.
-                "theme" => drop(self.choice(field, path, schema::THEMES)),
-                "radius" => drop(self.int(field, path, schema::RADIUS.0, schema::RADIUS.1)),
+                "theme" => drop(self.choice(field, path, "", schema::THEMES)),
+                "radius" => drop(self.int(field, path, "", schema::RADIUS.0, schema::RADIUS.1)),
                 "font" => {
-                    if let Some(font) = self.string(field, path) {
+                    if let Some(font) = self.string(field, path, "") {
                         let safe = font.len() <= 200 && font.bytes().all(|b| b.is_ascii_alphanumeric() || b" ,'\"-".contains(&b));
                         if !safe {
-                            self.problem(path, "must be a font list like \"Georgia, serif\" (letters, digits, spaces, commas, quotes, hyphens)");
+                            self.problem(path, "", "must be a font list like \"Georgia, serif\" (letters, digits, spaces, commas, quotes, hyphens)");
                         }
                     }
                 }
-                "consent" => config.consent_required = self.choice(field, path, schema::CONSENT) == Some(0),
+                "consent" => config.consent_required = self.choice(field, path, "", schema::CONSENT) == Some(0),
                 "data_layer" => match field {
                     Value::Bool(on) => config.data_layer = *on,
-                    other => self.problem(path, ["must be true or false, got ", other.type_name()].concat()),
+                    other => self.problem(path, "", ["must be true or false, got ", other.type_name()].concat()),
                 },
                 _ => {} // reported by `members`
             }
@@ -481,7 +494,7 @@ impl Validator {
                     "show_ms" => (3000, 600_000),
                     _ => continue,
                 };
-                self.int(field, &join(path, key), min, max);
+                self.int(field, &join(path, key), "", min, max);
             }
         }
         policy::nudge_lenient(Some(value))
@@ -489,7 +502,7 @@ impl Validator {
 
     fn text(&mut self, value: &Value, path: &str) -> Vec<(String, Value)> {
         let Value::Obj(members) = value else {
-            self.problem(path, ["must be an object, got ", value.type_name()].concat());
+            self.problem(path, "", ["must be an object, got ", value.type_name()].concat());
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -503,7 +516,7 @@ impl Validator {
                 let per_lang = self.text(item, &item_path).into_iter().filter(|(k, _)| copy::is_key(k)).collect();
                 out.push((key.to_ascii_lowercase(), Value::Obj(per_lang)));
             } else {
-                self.problem(&item_path, "unknown text key; the keys are in src/copy.rs, or a language like \"de\" holding them");
+                self.problem(&item_path, "", "unknown text key; the keys are in src/copy.rs, or a language like \"de\" holding them");
             }
         }
         out
@@ -515,19 +528,19 @@ impl Validator {
             const FORMS: &[&str] = &["zero", "one", "two", "few", "many", "other"];
             let before = self.problems.len();
             for (form, text) in self.members(value, path, &[FORMS]) {
-                self.string(text, &join(path, form));
+                self.string(text, &join(path, form), "");
             }
             if !forms.iter().any(|(k, _)| k == "other") {
-                self.problem(path, "plural forms need at least \"other\"");
+                self.problem(path, "", "plural forms need at least \"other\"");
             }
             return (self.problems.len() == before).then(|| value.clone());
         }
-        self.string(value, path).map(Value::Str)
+        self.string(value, path, "").map(Value::Str)
     }
 
     fn offers(&mut self, value: &Value, path: &str) -> Vec<Offer> {
         let Value::Arr(items) = value else {
-            self.problem(path, ["must be an array, got ", value.type_name()].concat());
+            self.problem(path, "", ["must be an array, got ", value.type_name()].concat());
             return Vec::new();
         };
         let mut offers: Vec<Offer> = Vec::new();
@@ -535,7 +548,7 @@ impl Validator {
             let item_path = index(path, i);
             if let Some(offer) = self.offer(item, &item_path) {
                 if offers.iter().any(|o| o.id == offer.id) {
-                    self.problem(&join(&item_path, "id"), [&quoted(&offer.id), " is used by an earlier offer"].concat());
+                    self.problem(&item_path, "id", [&quoted(&offer.id), " is used by an earlier offer"].concat());
                 } else {
                     offers.push(offer);
                 }
@@ -551,61 +564,60 @@ impl Validator {
         let members = self.members(value, path, &[schema::OFFER, kind_fields]);
         if members.is_empty() {
             if before == self.problems.len() {
-                self.problem(path, "must have at least \"id\" and \"kind\"");
+                self.problem(path, "", "must have at least \"id\" and \"kind\"");
             }
             return None;
         }
         let field = |key: &str| value.get(key);
-        let at = |key: &str| join(path, key);
 
         let id = match field("id") {
             None => {
-                self.problem(&at("id"), "missing; give every offer a short unique id like \"pay-in-3\"");
+                self.problem(path, "id", "missing; give every offer a short unique id like \"pay-in-3\"");
                 None
             }
-            Some(v) => self.string(v, &at("id")).and_then(|id| {
+            Some(v) => self.string(v, path, "id").and_then(|id| {
                 if id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
                     Some(id)
                 } else {
-                    self.problem(&at("id"), ["must use only a-z, 0-9, '-' and '_', got ", &quoted(&id)].concat());
+                    self.problem(path, "id", ["must use only a-z, 0-9, '-' and '_', got ", &quoted(&id)].concat());
                     None
                 }
             }),
         };
-        let answers = field("answers").map_or_else(Vec::new, |v| self.frustration_list(v, &at("answers"), true));
+        let answers = field("answers").map_or_else(Vec::new, |v| self.frustration_list(v, path, "answers", true));
         let (lo, hi) = schema::MONEY;
-        let min_total = field("min_total").and_then(|v| self.int(v, &at("min_total"), lo, hi));
-        let max_total = field("max_total").and_then(|v| self.int(v, &at("max_total"), lo, hi));
+        let min_total = field("min_total").and_then(|v| self.int(v, path, "min_total", lo, hi));
+        let max_total = field("max_total").and_then(|v| self.int(v, path, "max_total", lo, hi));
         if let (Some(min), Some(max)) = (min_total, max_total) {
             if min > max {
-                self.problem(&at("max_total"), ["must not be below min_total (", &int_text(min), "), got ", &int_text(max)].concat());
+                self.problem(path, "max_total", ["must not be below min_total (", &int_text(min), "), got ", &int_text(max)].concat());
             }
         }
-        let currency = field("currency").and_then(|v| self.string(v, &at("currency"))).and_then(|c| {
+        let currency = field("currency").and_then(|v| self.string(v, path, "currency")).and_then(|c| {
             if is_currency_code(&c) {
                 Some(c)
             } else {
-                self.problem(&at("currency"), ["must be an ISO 4217 code like \"GBP\", got ", &quoted(&c)].concat());
+                self.problem(path, "currency", ["must be an ISO 4217 code like \"GBP\", got ", &quoted(&c)].concat());
                 None
             }
         });
-        let pages = field("pages").map_or_else(Vec::new, |v| self.strings(v, &at("pages")));
+        let pages = field("pages").map_or_else(Vec::new, |v| self.strings(v, path, "pages"));
         for (i, page) in pages.iter().enumerate() {
             if !matches!(page.as_bytes().first(), Some(b'/' | b'*')) {
-                self.problem(&index(&at("pages"), i), ["must be a path like \"/checkout*\", starting with '/' or '*', got ", &quoted(page)].concat());
+                self.problem(&index(&join(path, "pages"), i), "", ["must be a path like \"/checkout*\", starting with '/' or '*', got ", &quoted(page)].concat());
             }
         }
-        let visitors = field("visitors").map_or(Some(0), |v| self.choice(v, &at("visitors"), schema::VISITORS));
-        let priority = field("priority").map_or(Some(0), |v| self.int(v, &at("priority"), schema::PRIORITY.0, schema::PRIORITY.1));
+        let visitors = field("visitors").map_or(Some(0), |v| self.choice(v, path, "visitors", schema::VISITORS));
+        let priority = field("priority").map_or(Some(0), |v| self.int(v, path, "priority", schema::PRIORITY.0, schema::PRIORITY.1));
         let kind = match field("kind") {
             None => {
-                self.problem(&at("kind"), ["missing; ", &one_of(schema::KIND_NAMES)].concat());
+                self.problem(path, "kind", ["missing; ", &one_of(schema::KIND_NAMES)].concat());
                 None
             }
             Some(v) => self.kind(v, value, path),
         };
         if kind_name == Some("payment_terms") && field("fee").is_some() && field("currency").is_none() {
-            self.problem(&at("fee"), "needs the offer's \"currency\": the fee is in its minor units");
+            self.problem(path, "fee", "needs the offer's \"currency\": the fee is in its minor units");
         }
         if self.problems.len() != before {
             return None;
@@ -620,11 +632,11 @@ impl Validator {
             (Some(v), None) => Some((true, v)),
             (None, Some(v)) => Some((false, v)),
             (Some(_), Some(_)) => {
-                self.problem(&join(path, b), ["give either ", a, " or ", b, ", not both"].concat());
+                self.problem(path, b, ["give either ", a, " or ", b, ", not both"].concat());
                 None
             }
             (None, None) => {
-                self.problem(path, ["needs \"", a, "\" or \"", b, "\""].concat());
+                self.problem(path, "", ["needs \"", a, "\" or \"", b, "\""].concat());
                 None
             }
         }
@@ -632,33 +644,32 @@ impl Validator {
 
     fn share(&mut self, offer: &Value, path: &str, percent: (i64, i64)) -> Option<Share> {
         match self.one_of_two(offer, path, "percent", "amount")? {
-            (true, p) => self.int(p, &join(path, "percent"), percent.0, percent.1).map(|p| Share::Percent(p as u32)),
-            (false, a) => self.int(a, &join(path, "amount"), schema::POSITIVE_MONEY.0, schema::POSITIVE_MONEY.1).map(Share::Amount),
+            (true, p) => self.int(p, path, "percent", percent.0, percent.1).map(|p| Share::Percent(p as u32)),
+            (false, a) => self.int(a, path, "amount", schema::POSITIVE_MONEY.0, schema::POSITIVE_MONEY.1).map(Share::Amount),
         }
     }
 
     fn kind(&mut self, kind: &Value, offer: &Value, path: &str) -> Option<Kind> {
-        let name = schema::KIND_NAMES[self.choice(kind, &join(path, "kind"), schema::KIND_NAMES)?];
+        let name = schema::KIND_NAMES[self.choice(kind, path, "kind", schema::KIND_NAMES)?];
         let field = |key: &str| offer.get(key);
-        let at = |key: &str| join(path, key);
         Some(match name {
             "payment_terms" => {
                 let (lo, hi) = schema::INSTALMENTS;
                 let instalments = match field("instalments") {
-                    Some(v) => self.int(v, &at("instalments"), lo, hi),
+                    Some(v) => self.int(v, path, "instalments", lo, hi),
                     None => {
-                        self.problem(&at("instalments"), "missing; how many payments, 2..=12");
+                        self.problem(path, "instalments", "missing; how many payments, 2..=12");
                         None
                     }
                 };
                 let intervals = [Interval::Weekly, Interval::Fortnightly, Interval::Monthly];
-                let interval = field("interval").map_or(Some(2), |v| self.choice(v, &at("interval"), schema::INTERVALS));
+                let interval = field("interval").map_or(Some(2), |v| self.choice(v, path, "interval", schema::INTERVALS));
                 let cost = match (field("fee"), field("apr")) {
                     (None, None) => Some(Cost::Free),
-                    (Some(fee), None) => self.int(fee, &at("fee"), schema::POSITIVE_MONEY.0, schema::POSITIVE_MONEY.1).map(Cost::Fee),
-                    (None, Some(apr)) => self.int(apr, &at("apr"), schema::APR.0, schema::APR.1).map(|a| Cost::Apr(a as u32)),
+                    (Some(fee), None) => self.int(fee, path, "fee", schema::POSITIVE_MONEY.0, schema::POSITIVE_MONEY.1).map(Cost::Fee),
+                    (None, Some(apr)) => self.int(apr, path, "apr", schema::APR.0, schema::APR.1).map(|a| Cost::Apr(a as u32)),
                     (Some(_), Some(_)) => {
-                        self.problem(&at("apr"), "give either fee or apr, not both");
+                        self.problem(path, "apr", "give either fee or apr, not both");
                         None
                     }
                 };
@@ -666,21 +677,21 @@ impl Validator {
             }
             "deposit" => {
                 let share = self.share(offer, path, schema::DEPOSIT_PERCENT);
-                let min_amount = field("min_amount").map_or(Some(0), |v| self.int(v, &at("min_amount"), schema::MONEY.0, schema::MONEY.1));
-                let rest_when = field("rest_when").map_or(Some(0), |v| self.choice(v, &at("rest_when"), schema::REST_WHEN));
+                let min_amount = field("min_amount").map_or(Some(0), |v| self.int(v, path, "min_amount", schema::MONEY.0, schema::MONEY.1));
+                let rest_when = field("rest_when").map_or(Some(0), |v| self.choice(v, path, "rest_when", schema::REST_WHEN));
                 Kind::Deposit { share: share?, min_amount: min_amount?, rest_when: [RestWhen::OnDelivery, RestWhen::Later][rest_when?] }
             }
             "free_return_postage" => {
-                let method = field("method").map_or(Some(0), |v| self.choice(v, &at("method"), schema::METHODS));
+                let method = field("method").map_or(Some(0), |v| self.choice(v, path, "method", schema::METHODS));
                 Kind::FreeReturnPostage { method: [ReturnMethod::Label, ReturnMethod::Qr][method?] }
             }
             "bonus_goods" => {
-                let products = field("products").map_or_else(Vec::new, |v| self.strings(v, &at("products")));
+                let products = field("products").map_or_else(Vec::new, |v| self.strings(v, path, "products"));
                 let (lo, hi) = schema::BONUS_PERCENT;
                 match field("percent") {
-                    Some(v) => Kind::BonusGoods { percent: self.int(v, &at("percent"), lo, hi)? as u32, products },
+                    Some(v) => Kind::BonusGoods { percent: self.int(v, path, "percent", lo, hi)? as u32, products },
                     None => {
-                        self.problem(&at("percent"), "missing; how much more, 1..=100");
+                        self.problem(path, "percent", "missing; how much more, 1..=100");
                         return None;
                     }
                 }
@@ -688,22 +699,22 @@ impl Validator {
             "discount" => {
                 let share = self.share(offer, path, schema::DISCOUNT_PERCENT);
                 let code = match self.one_of_two(offer, path, "code", "code_url") {
-                    Some((true, v)) => self.string(v, &at("code")).map(Code::Fixed),
-                    Some((false, v)) => self.url(v, &at("code_url"), schema::ENDPOINT_PREFIXES).map(Code::Url),
+                    Some((true, v)) => self.string(v, path, "code").map(Code::Fixed),
+                    Some((false, v)) => self.url(v, path, "code_url", schema::ENDPOINT_PREFIXES).map(Code::Url),
                     None => None,
                 };
                 Kind::Discount { share: share?, code: code? }
             }
             "callback" => Kind::Callback,
             _ /* human_help */ => {
-                let url = field("url").and_then(|v| self.url(v, &at("url"), schema::LINK_PREFIXES));
-                let phone = field("phone").and_then(|v| self.string(v, &at("phone")));
-                let label = field("label").and_then(|v| self.string(v, &at("label")));
+                let url = field("url").and_then(|v| self.url(v, path, "url", schema::LINK_PREFIXES));
+                let phone = field("phone").and_then(|v| self.string(v, path, "phone"));
+                let label = field("label").and_then(|v| self.string(v, path, "label"));
                 if field("url").is_some() && url.is_none() {
                     return None;
                 }
                 if url.is_none() && phone.is_none() {
-                    self.problem(path, "needs \"url\" or \"phone\"");
+                    self.problem(path, "", "needs \"url\" or \"phone\"");
                     return None;
                 }
                 Kind::HumanHelp { url, phone, label }
