@@ -304,7 +304,11 @@ export function remove(any) {
 // Dispatches relief:<type> on document with the event as detail. A host listener that throws is the
 // host's own error; dispatchEvent reports it without stopping the widget.
 export function emit(type, json) {
-  d.dispatchEvent(new CustomEvent('relief:' + type, { bubbles: true, composed: true, detail: JSON.parse(json) }));
+  let detail = null;
+  try {
+    detail = JSON.parse(json);
+  } catch (_) {}
+  d.dispatchEvent(new CustomEvent('relief:' + type, { bubbles: true, composed: true, detail }));
 }
 
 export const err = (m) => console.error('[relief] ' + m);
