@@ -222,7 +222,7 @@ build_wasm() {
     -Zbuild-std=std,panic_abort -Zbuild-std-features=optimize_for_size "$@"
   wasm-bindgen --target web --no-typescript --out-dir "$BINDGEN_OUT" --out-name "$name" \
     "target/release-std/$WASM_TARGET/release/relief_widget.wasm"
-  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  node_modules/.bin/wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-reference-types \
     "$BINDGEN_OUT/${name}_bg.wasm" -o "$DIST/${name}_bg.wasm"
   # The glue stays an ES module: the loader import()s it. --bundle folds in the JS snippets the glue
