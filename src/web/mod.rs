@@ -12,7 +12,6 @@ use crate::json::{self, Value};
 use crate::offers::Cart;
 use crate::view::{self, Action};
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use wasm_bindgen::prelude::*;
 
 /// The dialog's styles. The panel is out of the wrap's flow (`position: absolute`), so opening it moves
@@ -41,7 +40,8 @@ impl<T> std::ops::Deref for Global<T> {
 }
 
 static APP: Global<RefCell<Option<App>>> = Global(RefCell::new(None));
-static PENDING: Global<RefCell<VecDeque<Msg>>> = Global(RefCell::new(VecDeque::new()));
+/// Messages waiting to run, oldest first: a handful at most, so a plain Vec serves.
+static PENDING: Global<RefCell<Vec<Msg>>> = Global(RefCell::new(Vec::new()));
 static BUSY: Global<Cell<bool>> = Global(Cell::new(false));
 static BROKEN: Global<Cell<bool>> = Global(Cell::new(false));
 
@@ -97,12 +97,18 @@ fn send(msg: Msg) {
     if BROKEN.get() {
         return;
     }
-    PENDING.borrow_mut().push_back(msg);
+    PENDING.borrow_mut().push(msg);
     if BUSY.replace(true) {
         return;
     }
     loop {
-        let Some(msg) = PENDING.borrow_mut().pop_front() else { break };
+        let msg = {
+            let mut pending = PENDING.borrow_mut();
+            if pending.is_empty() {
+                break;
+            }
+            pending.remove(0)
+        };
         let emitted = APP.borrow_mut().as_mut().map(|app| app.update(msg)).unwrap_or_default();
         for event in emitted {
             delivery::enqueue(&event);
@@ -140,7 +146,7 @@ impl App {
     fn understand(&self, text: &str) {
         let asked = self.understand.as_ref().is_some_and(|f| kit::ask(f, text, &self.model.config.locale));
         if !asked {
-            PENDING.borrow_mut().push_back(Msg::NotUnderstood);
+            PENDING.borrow_mut().push(Msg::NotUnderstood);
         }
     }
 }
