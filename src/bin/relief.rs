@@ -8,7 +8,8 @@
 //! relief bench                 the native benchmark tables (./build.sh bench prints them)
 //! relief signals TRACE.jsonl [CONFIG.json]   the frustration triggers a recorded trace raises
 //! relief classify              one sentence a line on stdin: category, confidence, redacted text
-//! relief train TRAIN.tsv       the text-understanding model for labelled sentences, on stdout
+//! relief train TRAIN.tsv [--folds K]   the text-understanding model (binary) for labelled sentences, on
+//!                              stdout; with --folds, K-fold cross-validation of the training settings instead
 //! ```
 
 use std::process::ExitCode;
@@ -24,7 +25,9 @@ const USAGE: &str = "usage: relief <command> [args]
   signals TRACE.jsonl [CONFIG.json]
                       print the frustration triggers a trace raises: time, detector, reason
   classify            read one sentence a line from stdin, print category<TAB>confidence<TAB>redacted text
-  train TRAIN.tsv     print the text-understanding model trained on lang<TAB>category<TAB>sentence lines";
+  train TRAIN.tsv [--folds K]
+                      print the text-understanding model trained on lang<TAB>category<TAB>sentence lines
+                      (binary, redirect it to a file), or with --folds its K-fold cross-validation";
 
 /// The schema's tables and docs and the decimal writer are native only (they are kept out of the widget's
 /// wasm), and `cargo test --target wasm32-unknown-unknown` builds this tool too: there they are stand-ins.
@@ -335,7 +338,24 @@ fn train(args: &[String]) -> Result<ExitCode, String> {
     use relief_widget::understand::train;
     let (path, text) = read(args.first())?;
     let examples = train::examples(&text).map_err(|e| format!("{path}: {e}"))?;
-    print!("{}", train::train(&examples));
+    if let Some(folds) = args.get(1) {
+        let folds: usize = match (folds.as_str(), args.get(2).map(|k| k.parse())) {
+            ("--folds", Some(Ok(k))) if k >= 2 => k,
+            _ => return Err("usage: relief train TRAIN.tsv [--folds K]".to_string()),
+        };
+        let v = train::cross_validate(&examples, folds);
+        let percent = |part: usize, whole: usize| 100.0 * part as f64 / whole.max(1) as f64;
+        println!(
+            "{folds}-fold cross-validation on {} sentences: {:.1}% right; confident on {:.1}%, right {:.1}% of those",
+            v.sentences,
+            percent(v.right, v.sentences),
+            percent(v.confident, v.sentences),
+            percent(v.confident_right, v.confident)
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    use std::io::Write;
+    std::io::stdout().write_all(&train::train(&examples)).map_err(|e| format!("stdout: {e}"))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -399,7 +419,7 @@ fn understand_table() -> Result<(), String> {
     println!("(confident: confidence >= {ASK_BELOW}, below it the widget asks the visitor to pick; when sure: accuracy among the confident;");
     println!(" fresh: the last batch of test.tsv, part of test, the honest figure)");
 
-    let model = include_str!("../understand/model.txt");
+    let model: &[u8] = include_bytes!("../understand/model.bin");
     let brotli = std::process::Command::new("brotli")
         .args(["-q", "11", "-c"])
         .stdin(std::process::Stdio::piped())
@@ -407,15 +427,15 @@ fn understand_table() -> Result<(), String> {
         .spawn()
         .and_then(|mut child| {
             use std::io::Write;
-            child.stdin.take().expect("unreachable: stdin is piped").write_all(model.as_bytes())?;
+            child.stdin.take().expect("unreachable: stdin is piped").write_all(model)?;
             Ok(child.wait_with_output()?.stdout.len())
         })
         .map_or_else(|_| "n/a (no brotli CLI)".to_string(), |n| format!("{n} B"));
-    println!("model blob src/understand/model.txt: {} B raw, {brotli} brotli -q 11", model.len());
+    println!("model blob src/understand/model.bin: {} B raw, {brotli} brotli -q 11", model.len());
     println!("classify code: about {CLASSIFY_CODE_BROTLI} B brotli (measured once, see docs/CONTRACT.md, Text understanding)\n");
     Ok(())
 }
 
 /// The classifier's own code in a release wasm, brotli -q 11: a cdylib exporting only
-/// `understand`, built with and without the model text (docs/CONTRACT.md says how).
-const CLASSIFY_CODE_BROTLI: usize = 9_927;
+/// `understand`, built with and without the model (docs/CONTRACT.md says how).
+const CLASSIFY_CODE_BROTLI: usize = 7_110;

@@ -1,19 +1,16 @@
-//! Builds `model.txt` from labelled sentences (`lang<TAB>category<TAB>sentence` lines), for
-//! `relief train`. Not part of the classify path: it may allocate and format freely.
+//! Builds `model.bin` from labelled sentences (`lang<TAB>category<TAB>sentence` lines), for
+//! `relief train`. Not part of the classify path: it may use floats, allocate and format freely.
 //!
-//! Which words the model keeps decides both its size and its accuracy:
-//! - every word seen in `FREQUENT` or more training sentences;
-//! - of the words seen in two to `FREQUENT - 1` sentences, the `KEEP_RARE` that the classifier needs
-//!   most: each training sentence is classified with itself left out, once with all candidate words
-//!   and once without each one of its own, and a word scores a point for every sentence it turns from
-//!   wrong to right and loses one for every sentence it turns from right to wrong;
-//! - no word seen only once: left out, its sentence cannot show it is needed, and held-out sentences
-//!   showed a rare word's place is better spent on a word seen twice.
-//! A rare inflection or compound of a kept word adds bytes but hardly any evidence, so words that only
-//! repeat what their stems say score low. That keeps the model within its size budget.
+//! The model is multinomial logistic regression over the hashed features of `super::features`, trained
+//! with FTRL-proximal (per-weight adaptive steps, L1 so most weights stay zero), then trained again
+//! with only the weights that survived rounding (less L1, so they are not shrunk), and rounded to
+//! 4-bit steps of `STEP` nats. A weight row can be shifted by a constant without changing which
+//! category wins or the confidence, so each row is shifted to have as many zeros as possible. The
+//! settings were chosen by 5-fold cross-validation on the training split for the best accuracy within
+//! the size budget (12 KB brotli). Training is deterministic (fixed shuffling seed), so a test can
+//! check the committed model.
 
-use super::{grams, log2_q8, normalise, sorted_distinct, Category, Counts, N, WORD_WEIGHT};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use super::{features, guess, scores, Category, Row, ASK_BELOW, N, ROWS};
 
 /// One labelled sentence.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,180 +37,126 @@ pub fn examples(tsv: &str) -> Result<Vec<Example>, String> {
     Ok(out)
 }
 
-/// Words seen in this many training sentences or more are always kept.
-const FREQUENT: u32 = 6;
-/// How many of the rarer words (seen in 2..FREQUENT sentences) are kept: about 12 KB brotli in all.
-const KEEP_RARE: usize = 960;
+/// Passes over the training sentences, each in a new shuffled order.
+const EPOCHS: usize = 8;
+/// FTRL-proximal step size and its smoothing.
+const ALPHA: f64 = 0.3;
+const BETA: f64 = 1.0;
+/// L1 strength of the first training, which picks the weights kept, and of the second.
+const L1: f64 = 2.5;
+const REFIT_L1: f64 = 0.5;
+/// What one step of a stored weight is worth, in nats.
+pub const STEP: f64 = 0.3;
+/// Stored weights are -MAX..=MAX steps.
+const MAX: i32 = 7;
 
 /// The model file for these examples: deterministic, so a test can check the committed one.
-pub fn train(examples: &[Example]) -> String {
-    train_keeping(examples, KEEP_RARE)
+pub fn train(examples: &[Example]) -> Vec<u8> {
+    encode(&table(examples))
 }
 
-/// `train`, keeping `keep_rare` of the words seen in 2..FREQUENT sentences.
-fn train_keeping(examples: &[Example], keep_rare: usize) -> String {
-    let mut counts: HashMap<String, Counts> = HashMap::new();
-    let mut sentences: Vec<(usize, Vec<String>)> = Vec::new();
-    for example in examples {
-        let norm = normalise(&example.text);
-        let words: Vec<String> =
-            sorted_distinct(norm.split(' ').filter(|w| !w.is_empty()).collect::<Vec<_>>()).into_iter().map(String::from).collect();
-        for word in &words {
-            counts.entry(word.clone()).or_insert([0; N])[example.category as usize] += 1;
-        }
-        sentences.push((example.category as usize, words));
-    }
-    let total = |c: &Counts| c.iter().map(|&n| n as u32).sum::<u32>();
-
-    // Candidates: every word seen twice or more, and a once-seen word when it brings its category 4-
-    // and 5-grams that no more frequent (or as frequent and shorter) word gave it. The once-seen ones
-    // take part in judging the others, as they did in training, but are not kept themselves.
-    let mut order: Vec<(&String, &Counts)> = counts.iter().collect();
-    order.sort_by_key(|(word, c)| (std::cmp::Reverse(total(c)), word.chars().count(), word.as_str()));
-    let mut covered: Vec<BTreeSet<u64>> = vec![BTreeSet::new(); N];
-    let mut candidates: Vec<(&str, Counts)> = Vec::new();
-    for (word, c) in order {
-        let mut pieces = Vec::new();
-        grams(word, 4..=5, &mut pieces);
-        if pieces.is_empty() {
-            grams(word, 3..=3, &mut pieces);
-        }
-        let present: Vec<usize> = (0..N).filter(|&i| c[i] > 0).collect();
-        let novel = present.iter().all(|&i| pieces.iter().all(|h| !covered[i].contains(h)));
-        if total(c) < 2 && !novel {
-            continue;
-        }
-        for &i in &present {
-            covered[i].extend(pieces.iter().copied());
-        }
-        candidates.push((word.as_str(), *c));
-    }
-
-    let value = leave_one_out_value(&candidates, &sentences, |c| (2..FREQUENT).contains(&total(c)));
-    let mut rare: Vec<usize> = (0..candidates.len()).filter(|&i| (2..FREQUENT).contains(&total(&candidates[i].1))).collect();
-    rare.sort_by_key(|&i| (std::cmp::Reverse(value[i]), std::cmp::Reverse(total(&candidates[i].1)), candidates[i].0));
-    rare.truncate(keep_rare);
-    let mut keep: Vec<bool> = candidates.iter().map(|(_, c)| total(c) >= FREQUENT).collect();
-    for i in rare {
-        keep[i] = true;
-    }
-
-    let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-    for (&(word, c), _) in candidates.iter().zip(&keep).filter(|(_, k)| **k) {
-        let code: String = (0..N).flat_map(|i| std::iter::repeat((b'a' + i as u8) as char).take(c[i] as usize)).collect();
-        groups.entry(code).or_default().push(word);
-    }
-
-    let kept: usize = groups.values().map(Vec::len).sum();
-    let mut out = format!(
-        "# Generated by `relief train tests/data/train.tsv` from {} sentences; do not edit. {kept} words.\n\
-         # A line is `code:word word …`; each letter of the code is one training sentence the words appeared in,\n\
-         # 'a' = {}, 'b' = {}, … in the order of understand::Category::ALL.\n",
-        examples.len(),
-        Category::ALL[0].key(),
-        Category::ALL[1].key(),
-    );
-    for (code, mut words) in groups {
-        words.sort_unstable();
-        out.push_str(&code);
-        out.push(':');
-        out.push_str(&words.join(" "));
-        out.push('\n');
-    }
-    out
+fn table(examples: &[Example]) -> Vec<Row> {
+    let data: Vec<(Vec<usize>, usize)> = examples.iter().map(|e| (features(&e.text), e.category as usize)).collect();
+    let first = quantise(&fit(&data, L1, None));
+    let kept: Vec<[bool; N]> = first.iter().map(|row| row.map(|w| w != 0)).collect();
+    quantise(&fit(&data, REFIT_L1, Some(&kept)))
 }
 
-/// For each candidate word that `judged` picks, how many training sentences it turns from wrong to
-/// right minus how many from right to wrong, each sentence classified with itself left out. Scores
-/// are the classifier's own (`Model::scores`), with the counts updated in place.
-fn leave_one_out_value(candidates: &[(&str, Counts)], sentences: &[(usize, Vec<String>)], judged: impl Fn(&Counts) -> bool) -> Vec<i64> {
-    let index: HashMap<&str, usize> = candidates.iter().enumerate().map(|(i, (w, _))| (*w, i)).collect();
-    let mut word_counts: Vec<[i64; N]> = candidates.iter().map(|(_, c)| c.map(i64::from)).collect();
-    let mut gram_index: HashMap<u64, usize> = HashMap::new();
-    let mut word_grams: Vec<Vec<usize>> = Vec::new();
-    for (word, _) in candidates {
-        let mut hashes = Vec::new();
-        grams(word, 3..=5, &mut hashes);
-        let ids = sorted_distinct(hashes).into_iter().map(|h| {
-            let next = gram_index.len();
-            *gram_index.entry(h).or_insert(next)
-        });
-        word_grams.push(sorted_distinct(ids.collect()));
-    }
-    let mut gram_counts = vec![[0i64; N]; gram_index.len()];
-    for (w, ids) in word_grams.iter().enumerate() {
-        for &g in ids {
-            for c in 0..N {
-                gram_counts[g][c] += word_counts[w][c];
-            }
+/// What `folds`-fold cross-validation says of these settings (sentence i is in fold i % folds), as
+/// the classifier itself would answer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Validation {
+    pub sentences: usize,
+    pub right: usize,
+    /// Guesses with confidence ASK_BELOW or more, and how many of them were right.
+    pub confident: usize,
+    pub confident_right: usize,
+}
+
+pub fn cross_validate(examples: &[Example], folds: usize) -> Validation {
+    let mut v = Validation::default();
+    for fold in 0..folds {
+        let (held, rest): (Vec<_>, Vec<_>) = examples.iter().enumerate().partition(|(i, _)| i % folds == fold);
+        let rest: Vec<Example> = rest.into_iter().map(|(_, e)| e.clone()).collect();
+        let table = table(&rest);
+        for (_, e) in held {
+            let g = guess(scores(&table, &e.text), &Category::ALL);
+            let (right, sure) = (g.category == e.category, g.confidence >= ASK_BELOW);
+            v.sentences += 1;
+            v.right += usize::from(right);
+            v.confident += usize::from(sure);
+            v.confident_right += usize::from(right && sure);
         }
     }
-    let sum = |rows: &[[i64; N]]| {
-        let mut t = [0i64; N];
-        for row in rows {
-            for c in 0..N {
-                t[c] += row[c];
-            }
+    v
+}
+
+/// FTRL-proximal for softmax regression over binary features; `kept` forces every other weight to 0.
+fn fit(data: &[(Vec<usize>, usize)], l1: f64, kept: Option<&[[bool; N]]>) -> Vec<[f64; N]> {
+    let mut z = vec![[0f64; N]; ROWS];
+    let mut n = vec![[0f64; N]; ROWS];
+    let weight = |f: usize, c: usize, z: f64, n: f64| -> f64 {
+        if z.abs() <= l1 || kept.is_some_and(|k| !k[f][c]) {
+            0.0
+        } else {
+            -(z - z.signum() * l1) / ((BETA + n.sqrt()) / ALPHA)
         }
-        t
     };
-    let (mut gram_total, mut word_total) = (sum(&gram_counts), sum(&word_counts));
-    let (gram_kinds, word_kinds) = (gram_counts.len() as i64, word_counts.len() as i64);
-    let log = |n: i64| log2_q8(n.max(0) as u64);
-    let best = |scores: &[i64; N]| (0..N).max_by_key(|&c| (scores[c], std::cmp::Reverse(c))).unwrap_or(0);
-
-    let mut value = vec![0i64; candidates.len()];
-    for (category, words) in sentences {
-        let y = *category;
-        let known: Vec<usize> = words.iter().filter_map(|w| index.get(w.as_str()).copied()).collect();
-        // Leave the sentence out (d = -1), and put it back (d = 1) once judged.
-        let shift = |d: i64, word_counts: &mut [[i64; N]], word_total: &mut [i64; N], gram_counts: &mut [[i64; N]], gram_total: &mut [i64; N]| {
-            for &w in &known {
-                word_counts[w][y] += d;
-                word_total[y] += d;
-                for &g in &word_grams[w] {
-                    gram_counts[g][y] += d;
-                    gram_total[y] += d;
-                }
-            }
-        };
-        shift(-1, &mut word_counts, &mut word_total, &mut gram_counts, &mut gram_total);
-        let mut hashes = Vec::new();
-        for word in words {
-            grams(word, 3..=5, &mut hashes);
+    let mut order: Vec<usize> = (0..data.len()).collect();
+    let mut seed = 42u64;
+    for _ in 0..EPOCHS {
+        for i in (1..order.len()).rev() {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            order.swap(i, (seed >> 33) as usize % (i + 1));
         }
-        let present: Vec<usize> = sorted_distinct(hashes.into_iter().filter_map(|h| gram_index.get(&h).copied()).collect());
-        if !present.is_empty() {
-            let gram_norm: [i64; N] = std::array::from_fn(|c| log(10 * gram_total[c] + gram_kinds));
-            let word_norm: [i64; N] = std::array::from_fn(|c| log(2 * word_total[c] + word_kinds));
-            let mut base = [0i64; N];
-            for &g in &present {
+        for &k in &order {
+            let (x, y) = &data[k];
+            let rows: Vec<[f64; N]> = x.iter().map(|&f| std::array::from_fn(|c| weight(f, c, z[f][c], n[f][c]))).collect();
+            let mut score = [0f64; N];
+            for row in &rows {
                 for c in 0..N {
-                    base[c] += log(10 * gram_counts[g][c] + 1) - gram_norm[c];
+                    score[c] += row[c];
                 }
             }
-            for &w in &known {
+            let top = score.iter().copied().fold(f64::MIN, f64::max);
+            let e = score.map(|s| (s - top).exp());
+            let sum: f64 = e.iter().sum();
+            for (&f, row) in x.iter().zip(&rows) {
                 for c in 0..N {
-                    base[c] += WORD_WEIGHT * (log(2 * word_counts[w][c] + 1) - word_norm[c]);
+                    let g = e[c] / sum - f64::from(u8::from(c == *y));
+                    let sigma = ((n[f][c] + g * g).sqrt() - n[f][c].sqrt()) / ALPHA;
+                    z[f][c] += g - sigma * row[c];
+                    n[f][c] += g * g;
                 }
-            }
-            let right = i64::from(best(&base) == y);
-            for &w in known.iter().filter(|&&w| judged(&candidates[w].1)) {
-                let mut without = base;
-                for c in 0..N {
-                    without[c] -= WORD_WEIGHT * (log(2 * word_counts[w][c] + 1) - word_norm[c]);
-                }
-                for &g in word_grams[w].iter().filter(|g| present.binary_search(g).is_ok()) {
-                    for c in 0..N {
-                        without[c] += log(10 * (gram_counts[g][c] - word_counts[w][c]) + 1) - log(10 * gram_counts[g][c] + 1);
-                    }
-                }
-                value[w] += right - i64::from(best(&without) == y);
             }
         }
-        shift(1, &mut word_counts, &mut word_total, &mut gram_counts, &mut gram_total);
     }
-    value
+    (0..ROWS).map(|f| std::array::from_fn(|c| weight(f, c, z[f][c], n[f][c]))).collect()
+}
+
+/// Weights rounded to steps of STEP, each row shifted by its most common value (ties: the one nearest
+/// 0) so that it has as many zeros as possible, and clamped to -MAX..=MAX.
+fn quantise(weights: &[[f64; N]]) -> Vec<Row> {
+    weights
+        .iter()
+        .map(|row| {
+            let steps = row.map(|w| (w / STEP).round() as i32);
+            let mode = (-40..=40).max_by_key(|&m| (steps.iter().filter(|&&v| v == m).count(), -i32::abs(m))).unwrap_or(0);
+            steps.map(|v| (v - mode).clamp(-MAX, MAX) as i8)
+        })
+        .collect()
+}
+
+/// The model file `super::decode` reads.
+fn encode(table: &[Row]) -> Vec<u8> {
+    let mut bytes = vec![0u8; ROWS / 8];
+    let mut nibbles = Vec::new();
+    for (i, row) in table.iter().enumerate().filter(|(_, row)| row.iter().any(|&w| w != 0)) {
+        bytes[i / 8] |= 1 << (i % 8);
+        nibbles.extend(row.iter().map(|&w| w as u8 & 15));
+    }
+    bytes.extend(nibbles.chunks(2).map(|pair| pair[0] | pair.get(1).map_or(0, |hi| hi << 4)));
+    bytes
 }
 
 #[cfg(test)]
@@ -226,7 +169,7 @@ mod tests {
         let fresh = train(&examples(train_tsv).unwrap());
         assert!(
             fresh == super::super::MODEL,
-            "src/understand/model.txt is stale: run `cargo run --bin relief -- train tests/data/train.tsv > src/understand/model.txt`"
+            "src/understand/model.bin is stale: run `cargo run --bin relief -- train tests/data/train.tsv > src/understand/model.bin`"
         );
     }
 
@@ -239,16 +182,44 @@ mod tests {
     }
 
     #[test]
-    fn keeps_the_rare_words_that_left_out_sentences_need() {
-        let data = "en\tprice\tit is dear\nen\tprice\tso dear\nen\treturns\tsend it back\nen\treturns\tsend back please\n";
-        let body = |keep| {
-            let model = train_keeping(&examples(data).unwrap(), keep);
-            model.lines().filter(|l| !l.starts_with('#')).map(String::from).collect::<Vec<_>>()
-        };
-        // Once-seen words ("is", "so", "please") are never kept; "it" is seen with both categories.
-        assert_eq!(body(10), ["dd:dear", "de:it", "ee:back send"]);
-        // Left out, "it is dear" and "so dear" are right only with "dear"; "send" and "back" stand in
-        // for each other, and "it" helps no sentence.
-        assert_eq!(body(1), ["dd:dear"]);
+    fn encoding_round_trips_and_rows_are_shifted_to_zeros() {
+        let mut weights = vec![[0f64; N]; ROWS];
+        weights[5] = [0.9; N];
+        weights[5][3] = 3.0; // 10 steps, 7 above the row's common 3
+        weights[77][0] = -0.6;
+        weights[77][10] = 9.0; // clamped to 7
+        let table = quantise(&weights);
+        assert_eq!(table[5], [0, 0, 0, 7, 0, 0, 0, 0, 0, 0, 0]);
+        assert_eq!(table[77], [-2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7]);
+        let bytes = encode(&table);
+        assert_eq!(bytes.len(), ROWS / 8 + 11);
+        assert_eq!(super::super::decode(&bytes), table);
+    }
+
+    #[test]
+    fn cross_validation_holds_each_sentence_out_once() {
+        let data = "en\tprice\tfar too dear\nen\tprice\tso dear\nen\tprice\tdear me\n\
+                    en\treturns\tsend it back\nen\treturns\tsend back please\nen\treturns\tcan i send it\n";
+        let v = cross_validate(&examples(data).unwrap(), 3);
+        assert_eq!(v.sentences, 6);
+        assert_eq!(v.right, 6);
+        assert!(v.confident_right <= v.confident && v.confident <= 6);
+    }
+
+    #[test]
+    fn learns_a_separable_toy_set() {
+        let data = "en\tprice\tit is far too dear\nen\tprice\tso dear\nen\treturns\tsend it back\nen\treturns\tsend back please\n";
+        let data = examples(data).unwrap();
+        let table = super::super::decode(&train(&data));
+        for e in &data {
+            let mut score = [0i32; N];
+            for f in features(&e.text) {
+                for c in 0..N {
+                    score[c] += i32::from(table[f][c]);
+                }
+            }
+            let best = (0..N).max_by_key(|&c| score[c]).unwrap();
+            assert_eq!(best, e.category as usize, "{}", e.text);
+        }
     }
 }
