@@ -137,17 +137,3 @@ fn a_broken_config_is_reported_and_the_widget_still_mounts() {
     web::unmount();
 }
 
-#[wasm_bindgen_test]
-fn after_a_panic_the_widget_leaves_quietly_and_ignores_calls() {
-    let (seen, _guards) = record(&["error", "open"]);
-    web::mount(CONFIG, None, None).unwrap();
-    web::report_panic();
-    web::report_panic();
-    assert!(document().query_selector("relief-widget").unwrap().is_none(), "the widget is removed");
-    web::open();
-    web::set_cart(r#"{"total":1,"currency":"GBP"}"#);
-    let events = seen.borrow().clone();
-    assert_eq!(events.len(), 1, "reported once, and open() did nothing: {events:?}");
-    assert!(events[0].contains(r#""reason":"internal""#));
-    web::unmount();
-}

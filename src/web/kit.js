@@ -295,10 +295,9 @@ export function giveBack() {
   else launcher.focus();
 }
 
-// Removes the widget: ours, or (after a panic) whichever is on the page.
-export function remove(any) {
-  const h = any ? d.querySelector('relief-widget') : host;
-  if (h) h.remove();
+// Removes the widget's element.
+export function remove() {
+  if (host) host.remove();
 }
 
 // Dispatches relief:<type> on document with the event as detail. A host listener that throws is the

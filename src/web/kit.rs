@@ -40,8 +40,8 @@ extern "C" {
     /// Gives focus back to where it was before, or to the launcher.
     #[wasm_bindgen(js_name = giveBack)]
     pub fn give_back();
-    /// Removes the widget's element: ours, or when `any`, whichever is on the page.
-    pub fn remove(any: bool);
+    /// Removes the widget's element.
+    pub fn remove();
     /// Dispatches `relief:<kind>` on `document` with the JSON `detail`.
     pub fn emit(kind: &str, detail: &str);
     /// `console.error` with the `[relief] ` prefix.

@@ -43,7 +43,6 @@ static APP: Global<RefCell<Option<App>>> = Global(RefCell::new(None));
 /// Messages waiting to run, oldest first: a handful at most, so a plain Vec serves.
 static PENDING: Global<RefCell<Vec<Msg>>> = Global(RefCell::new(Vec::new()));
 static BUSY: Global<Cell<bool>> = Global(Cell::new(false));
-static BROKEN: Global<Cell<bool>> = Global(Cell::new(false));
 
 fn log_error(message: &str) {
     kit::err(message);
@@ -94,9 +93,6 @@ fn report_problems(problems: &[Problem]) {
 /// Queues `msg` and runs the queue unless it is already running. Host listeners called from inside an
 /// update (a `relief:accept` handler calling `ReliefWidget.close()`) are queued, not re-entered.
 fn send(msg: Msg) {
-    if BROKEN.get() {
-        return;
-    }
     PENDING.borrow_mut().push(msg);
     if BUSY.replace(true) {
         return;
@@ -206,28 +202,13 @@ fn on(kind: u32, number: f64, text: Option<String>) -> JsValue {
     JsValue::UNDEFINED
 }
 
-/// What a panic leaves behind: one `[relief]` line in the console, the widget gone, a `relief:error`
-/// event, and every later call a no-op. The instance cannot be trusted after a panic; the page can.
-pub fn report_panic() {
-    if BROKEN.replace(true) {
-        return;
-    }
-    log_error("the widget stopped after an internal error; the page is unaffected");
-    kit::remove(true);
-    dispatch_host_event(&error_event("reason", Value::str("internal")));
-}
-
-fn install_panic_hook() {
-    std::panic::set_hook(Box::new(|_| report_panic()));
-}
-
 /// Builds the widget from config JSON text, the visitor's language pack (`www/locales/xx.json`, none
 /// for English) and the loader's way to reach the text understanding. Config problems are logged and reported as `relief:error`; the widget still starts with
-/// what is valid.
+/// what is valid. A panic traps at once (release builds have no panic hook): the loader reports it,
+/// removes the widget and calls nothing here again (ARCHITECTURE.md, "Panics").
 #[wasm_bindgen]
 pub fn mount(config_json: &str, pack_json: Option<String>, understand: Option<js_sys::Function>) -> Result<(), JsValue> {
-    install_panic_hook();
-    if BROKEN.get() || APP.borrow().is_some() {
+    if APP.borrow().is_some() {
         return Ok(());
     }
     kit::hook(&Closure::<dyn FnMut(u32, f64, Option<String>) -> JsValue>::new(on).into_js_value());
@@ -300,13 +281,11 @@ pub fn version() -> String {
     crate::VERSION.to_string()
 }
 
-/// Removes the widget and all its listeners and timers; `mount` may be called again afterwards, also
-/// after a panic.
+/// Removes the widget and all its listeners and timers; `mount` may be called again afterwards.
 #[wasm_bindgen]
 pub fn unmount() {
-    BROKEN.set(false);
     if APP.take().is_some() {
-        kit::remove(false);
+        kit::remove();
     }
     delivery::stop();
 }

@@ -90,3 +90,56 @@ test('on/off, dataLayer without personal data, and single-page navigation', { ti
   }
   assertNoPageErrors(assert, page);
 });
+
+// Release wasm traps at once on a Rust panic (no hook runs): the loader is what reports it. A stand-in
+// dialog module throws the RuntimeError a trap throws, once into a loader call and once from one of
+// the dialog's own listeners.
+const TRAPPING_DIALOG = `
+export default async function init() {}
+export function mount() {
+  document.addEventListener('click', (e) => {
+    if (e.target.id === 'trap') throw new WebAssembly.RuntimeError('unreachable');
+  });
+}
+export function open_from() { throw new WebAssembly.RuntimeError('unreachable'); }
+export function set_cart() {}
+export function close() {}
+export function set_page() {}
+`;
+
+test('a panic in the dialog removes the widget, says so once, and leaves the page working', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { server, newPage } = await setUp(t);
+  for (const how of ['call', 'listener']) {
+    const page = await newPage();
+    await page.route(/relief_core\.js$/, (route) => route.fulfill({ contentType: 'text/javascript', body: TRAPPING_DIALOG }));
+    await openShop(page, server);
+    if (how === 'call') {
+      await page.evaluate(() => window.ReliefWidget.open());
+    } else {
+      await launcher(page).hover();
+      await page.evaluate(() => window.ReliefWidget.setCart({ total: 1, currency: 'GBP', items: [] }));
+      await waitFor(() => page.evaluate(() => performance.getEntriesByType('resource').some((e) => /relief_core\.js$/.test(e.name))), { message: 'the dialog module' });
+      await page.waitForTimeout(200);
+      await page.evaluate(() => {
+        const b = document.body.appendChild(document.createElement('button'));
+        b.id = 'trap';
+        b.click();
+      });
+    }
+    const said = await waitFor(() => {
+      const lines = page.consoleErrors.filter((l) => l.startsWith('[relief] '));
+      return lines.length > 0 && lines;
+    }, { message: `${how}: a [relief] console error` });
+    assert.deepEqual(said, ['[relief] the widget stopped after an internal error; the page is unaffected'], how);
+    await waitFor(async () => (await page.locator('relief-widget').count()) === 0, { message: `${how}: the widget to go` });
+    await page.evaluate(() => window.ReliefWidget.open());
+    await staysTrue(() => page.consoleErrors.length === 1, { duration: 500, message: `${how}: later calls do nothing` });
+    const errors = await page.evaluate(() => window.__reliefEvents.filter((e) => e.type === 'relief:error').map((e) => e.detail.reason));
+    assert.deepEqual(errors, ['internal'], how);
+    assert.deepEqual(page.pageErrors.filter((e) => !/RuntimeError: unreachable/.test(e)), [], `${how}: nothing else reached the page`);
+    await page.getByRole('button', { name: /^Add to basket/ }).first().click();
+    await waitFor(async () => Number.parseInt(await page.locator('[data-cart-count]').first().textContent(), 10) > 0, {
+      message: `${how}: the shop still works`,
+    });
+  }
+});
