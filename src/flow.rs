@@ -86,10 +86,11 @@ pub enum Msg {
     Accept(usize),
     Decline,
     SubmitContact(ContactForm),
-    /// What the text understanding made of their words: a category key and a confidence (0..=100).
-    Understood { category: String, confidence: u8 },
-    /// The text understanding could not run; the words are kept as they are.
-    NotUnderstood,
+    /// What the text understanding made of the words it was asked about with `ticket`: a category key
+    /// and a confidence (0..=100).
+    Understood { ticket: u32, category: String, confidence: u8 },
+    /// The text understanding could not run for `ticket`; the words are kept as they are.
+    NotUnderstood(u32),
     /// The shop's server answered with a code (not yet checked).
     CodeArrived(String),
     /// The request for a code failed or timed out.
@@ -121,8 +122,10 @@ pub enum Effect {
     RestoreFocus,
     /// Tell the host page (and the outbox): an object with `type` and the event's fields.
     Emit(Value),
-    /// Read this (already redacted) text on the device and answer with `Understood` or `NotUnderstood`.
-    Understand(String),
+    /// Read this (already redacted) text on the device and answer with `Understood` or `NotUnderstood`
+    /// carrying the ticket: an answer about earlier words (the visitor closed and wrote again while it
+    /// was on its way) is stale and ignored.
+    Understand(u32, String),
     /// POST `body` (JSON) to `url` and answer with [`Msg::CodeArrived`] (the `code` of the JSON
     /// response) or [`Msg::CodeFailed`].
     FetchCode { url: String, body: String },
@@ -157,6 +160,8 @@ pub struct Model {
     pub draft: Option<String>,
     /// What the text understanding made of them: category key and confidence.
     pub guess: Option<(String, u8)>,
+    /// The ticket of the latest words sent to the text understanding.
+    pub asked: u32,
 }
 
 fn event(kind: &str, fields: Vec<(&str, Value)>) -> Value {
@@ -212,6 +217,7 @@ impl Model {
             trigger: Value::Null,
             draft: None,
             guess: None,
+            asked: 0,
         }
     }
 
@@ -269,10 +275,11 @@ impl Model {
                     let redacted = text::redact(&text.chars().take(1000).collect::<String>());
                     self.draft = Some(redacted.clone());
                     self.stage = Stage::Understanding;
-                    effects.push(Effect::Understand(redacted));
+                    self.asked = self.asked.wrapping_add(1);
+                    effects.push(Effect::Understand(self.asked, redacted));
                 }
             }
-            Msg::Understood { category, confidence } if self.stage == Stage::Understanding => {
+            Msg::Understood { ticket, category, confidence } if self.stage == Stage::Understanding && ticket == self.asked => {
                 let frustration = understood_as(&self.config, &category);
                 self.guess = Some((category, confidence));
                 match frustration {
@@ -284,7 +291,7 @@ impl Model {
                     _ => self.stage = Stage::Clarifying,
                 }
             }
-            Msg::NotUnderstood if self.stage == Stage::Understanding => {
+            Msg::NotUnderstood(ticket) if self.stage == Stage::Understanding && ticket == self.asked => {
                 let text = self.draft.take();
                 self.answer(Frustration::Other, text, &mut effects);
             }
@@ -526,9 +533,9 @@ mod tests {
         assert_eq!(m.update(Msg::Send("   ".into())), vec![Effect::Render]);
         assert!(m.invalid);
         let effects = m.update(Msg::Send("write to jo@example.com".into()));
-        assert!(effects.contains(&Effect::Understand("write to [email]".into())), "only redacted text is read: {effects:?}");
+        assert!(effects.contains(&Effect::Understand(1, "write to [email]".into())), "only redacted text is read: {effects:?}");
         assert_eq!(m.stage, Stage::Understanding);
-        let effects = m.update(Msg::NotUnderstood);
+        let effects = m.update(Msg::NotUnderstood(1));
         let answer = effects.iter().find_map(|e| if let Effect::Emit(v) = e { Some(v.clone()) } else { None }).unwrap();
         assert_eq!(answer.get("text").unwrap().as_str(), Some("write to [email]"));
         assert_eq!(answer.get("frustration").unwrap().as_str(), Some("other"));
@@ -540,10 +547,25 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_about_earlier_words_is_ignored() {
+        let mut m = model(DEMO);
+        let write = vec![Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::Other), Msg::Send("paying it all now is hard".into())];
+        check(&mut m, write);
+        check(&mut m, vec![Msg::Close, Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::Other), Msg::Send("where is my parcel".into())]);
+        assert_eq!((m.stage.clone(), m.asked), (Stage::Understanding, 2));
+        assert!(emitted(&m.update(Msg::Understood { ticket: 1, category: "paying_all_at_once".into(), confidence: 90 })).is_empty());
+        assert!(emitted(&m.update(Msg::NotUnderstood(1))).is_empty());
+        assert_eq!(m.stage, Stage::Understanding, "still waiting for the answer about the new words");
+        let events = emitted(&m.update(Msg::Understood { ticket: 2, category: "returns".into(), confidence: 90 }));
+        assert_eq!(events[0].get("text").unwrap().as_str(), Some("where is my parcel"));
+        assert_eq!(events[0].get("frustration").unwrap().as_str(), Some("returns"));
+    }
+
+    #[test]
     fn understood_words_pick_the_relief_and_doubtful_ones_are_asked_about() {
         let mut m = model(DEMO);
         check(&mut m, vec![Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::Other), Msg::Send("too much at once".into())]);
-        let effects = m.update(Msg::Understood { category: "paying_all_at_once".into(), confidence: 83 });
+        let effects = m.update(Msg::Understood { ticket: 1, category: "paying_all_at_once".into(), confidence: 83 });
         let events = emitted(&effects);
         assert_eq!(events[0].get("frustration").unwrap().as_str(), Some("paying_all_at_once"));
         assert_eq!(events[0].get("category").unwrap().as_str(), Some("paying_all_at_once"));
@@ -553,7 +575,7 @@ mod tests {
 
         let mut m = model(DEMO);
         check(&mut m, vec![Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::Other), Msg::Send("hmm".into())]);
-        assert!(emitted(&m.update(Msg::Understood { category: "returns".into(), confidence: 31 })).is_empty());
+        assert!(emitted(&m.update(Msg::Understood { ticket: 1, category: "returns".into(), confidence: 31 })).is_empty());
         assert_eq!(m.stage, Stage::Clarifying);
         let events = emitted(&m.update(Msg::Choose(Frustration::PayingAllAtOnce)));
         assert_eq!(events[0].get("frustration").unwrap().as_str(), Some("paying_all_at_once"));
@@ -563,7 +585,7 @@ mod tests {
         // A category the shop does not ask about is asked about rather than forced.
         let mut m = model(DEMO);
         check(&mut m, vec![Msg::Open(Trigger::Launcher), Msg::Choose(Frustration::Other), Msg::Send("sizes run small".into())]);
-        m.update(Msg::Understood { category: "sizing".into(), confidence: 95 });
+        m.update(Msg::Understood { ticket: 1, category: "sizing".into(), confidence: 95 });
         assert_eq!(m.stage, Stage::Clarifying);
     }
 

@@ -351,8 +351,8 @@ export function del(key) {
 }
 
 // Asks the loader's text understanding; its answer ("category\tconfidence") or failure comes back as
-// call(2). False when it could not even be asked.
-export function ask(f, text, loc) {
+// call(2, ticket). False when it could not even be asked.
+export function ask(f, ticket, text, loc) {
   let p;
   try {
     p = f(text, loc);
@@ -360,8 +360,8 @@ export function ask(f, text, loc) {
     return false;
   }
   Promise.resolve(p).then(
-    (a) => call(2, 0, typeof a == 'string' ? a : null),
-    () => call(2, 0, null),
+    (a) => call(2, ticket, typeof a == 'string' ? a : null),
+    () => call(2, ticket, null),
   );
   return true;
 }

@@ -60,7 +60,7 @@ extern "C" {
     /// `localStorage.removeItem`; false when storage refused it.
     pub fn del(key: &str) -> bool;
     /// Asks the loader's text understanding; false when it could not be asked.
-    pub fn ask(understand: &js_sys::Function, text: &str, locale: &str) -> bool;
+    pub fn ask(understand: &js_sys::Function, ticket: u32, text: &str, locale: &str) -> bool;
     /// POSTs `body` (JSON) for a single-use code; ends in one [`CODE`] call, or more (the first counts).
     pub fn code(url: &str, body: &str, ticket: u32, timeout_ms: u32);
     /// Requests the Web Lock `name`; [`LOCKED`] when granted. False when there are no Web Locks.

@@ -131,29 +131,30 @@ impl App {
                 Effect::Render => render(&self.model, self.model.stage != stage_before),
                 Effect::RestoreFocus => kit::give_back(),
                 Effect::Emit(event) => emitted.push(stamp(event)),
-                Effect::Understand(text) => self.understand(&text),
+                Effect::Understand(ticket, text) => self.understand(ticket, &text),
                 Effect::FetchCode { url, body } => code::fetch(&url, &body),
             }
         }
         emitted
     }
 
-    /// Asks the text understanding about `text`; its answer, or its failure, comes back as a message.
-    fn understand(&self, text: &str) {
-        let asked = self.understand.as_ref().is_some_and(|f| kit::ask(f, text, &self.model.config.locale));
+    /// Asks the text understanding about `text`; its answer, or its failure, comes back as a message
+    /// with `ticket`.
+    fn understand(&self, ticket: u32, text: &str) {
+        let asked = self.understand.as_ref().is_some_and(|f| kit::ask(f, ticket, text, &self.model.config.locale));
         if !asked {
-            PENDING.borrow_mut().push(Msg::NotUnderstood);
+            PENDING.borrow_mut().push(Msg::NotUnderstood(ticket));
         }
     }
 }
 
-/// The text understanding's answer, `"category\tconfidence"`, as a message.
-fn understood(answer: Option<String>) -> Msg {
+/// The text understanding's answer about `ticket`, `"category\tconfidence"`, as a message.
+fn understood(ticket: u32, answer: Option<String>) -> Msg {
     let answer = answer.unwrap_or_default();
     let (category, confidence) = answer.split_once('\t').unwrap_or(("", ""));
     match confidence.parse() {
-        Ok(confidence) if !category.is_empty() => Msg::Understood { category: category.to_string(), confidence },
-        _ => Msg::NotUnderstood,
+        Ok(confidence) if !category.is_empty() => Msg::Understood { ticket, category: category.to_string(), confidence },
+        _ => Msg::NotUnderstood(ticket),
     }
 }
 
@@ -191,7 +192,7 @@ fn on(kind: u32, number: f64, text: Option<String>) -> JsValue {
             return JsValue::from_bool(handled);
         }
         kit::ESCAPE => send(Msg::Close),
-        kit::UNDERSTOOD => send(understood(text)),
+        kit::UNDERSTOOD => send(understood(number as u32, text)),
         kit::CODE => code::settle(number as u32, text),
         kit::LOCKED => return delivery::send(),
         kit::SETTLED => delivery::settle(text, number as u16),
