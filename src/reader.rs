@@ -7,5 +7,9 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen]
 pub fn classify(text: &str, locale: &str) -> String {
     let guess = crate::understand::understand(text, locale);
-    [guess.category.key(), "\t", &int_text(i64::from(guess.confidence))].concat()
+    // push_str, not concat(): concat links a generic join this small module would carry for one call.
+    let mut out = String::from(guess.category.key());
+    out.push('\t');
+    out.push_str(&int_text(i64::from(guess.confidence)));
+    out
 }
