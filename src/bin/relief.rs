@@ -370,11 +370,12 @@ fn understand_table() -> Result<(), String> {
         train::examples(&text).map_err(|e| format!("{path}: {e}"))
     };
     let (test, trained) = (load("test.tsv")?, load("train.tsv")?);
-    // The batch written last, after every model change it was measured on (see tests/data/README.md).
+    // The batch written last, after every model change it was measured on (see tests/data/README.md):
+    // from the last `# Fresh batch` line to the end.
     let fresh = {
         let path = format!("{dir}/test.tsv");
         let text = std::fs::read_to_string(&path).map_err(|e| format!("{path}: {e}"))?;
-        let start = text.find("\n# Fresh batch").map_or(text.len(), |at| at + 1);
+        let start = text.rfind("\n# Fresh batch").map_or(text.len(), |at| at + 1);
         train::examples(&text[start..]).map_err(|e| format!("{path}: {e}"))?
     };
     let percent = |part: usize, whole: usize| if whole == 0 { "-".to_string() } else { format!("{:.1}%", 100.0 * part as f64 / whole as f64) };
@@ -417,7 +418,7 @@ fn understand_table() -> Result<(), String> {
         );
     }
     println!("(confident: confidence >= {ASK_BELOW}, below it the widget asks the visitor to pick; when sure: accuracy among the confident;");
-    println!(" fresh: the last batch of test.tsv, part of test, the honest figure)");
+    println!(" fresh: the newest batch of test.tsv (after its last `# Fresh batch` line), part of test, the honest figure)");
 
     let model: &[u8] = include_bytes!("../understand/model.bin");
     let brotli = std::process::Command::new("brotli")
