@@ -43,7 +43,7 @@ const EPOCHS: usize = 8;
 const ALPHA: f64 = 0.3;
 const BETA: f64 = 1.0;
 /// L1 strength of the first training, which picks the weights kept, and of the second.
-const L1: f64 = 2.5;
+const L1: f64 = 4.5;
 const REFIT_L1: f64 = 0.5;
 /// What one step of a stored weight is worth, in nats.
 pub const STEP: f64 = 0.3;
