@@ -626,8 +626,18 @@ impl Validator {
         Some(Offer { id: id?, kind: kind?, answers, min_total, max_total, currency, pages, visitors, priority: priority?, source: value.clone() })
     }
 
-    /// Exactly one of the two fields `a` and `b`.
-    fn one_of_two<'v>(&mut self, offer: &'v Value, path: &str, a: &str, b: &str) -> Option<(bool, &'v Value)> {
+    /// `offer.key` as a whole number in `range`: `default` when it is absent, or wrong (and reported).
+    fn int_at(&mut self, offer: &Value, path: &str, key: &str, range: (i64, i64), default: i64) -> i64 {
+        offer.get(key).and_then(|v| self.int(v, path, key, range.0, range.1)).unwrap_or(default)
+    }
+
+    /// The index of the option `offer.key` names: `default` when it is absent, or wrong (and reported).
+    fn choice_at(&mut self, offer: &Value, path: &str, key: &str, options: &[&str], default: usize) -> usize {
+        offer.get(key).and_then(|v| self.choice(v, path, key, options)).unwrap_or(default)
+    }
+
+    /// One of the two fields `a` and `b`, never both; with `required`, exactly one.
+    fn one_of_two<'v>(&mut self, offer: &'v Value, path: &str, a: &str, b: &str, required: bool) -> Option<(bool, &'v Value)> {
         match (offer.get(a), offer.get(b)) {
             (Some(v), None) => Some((true, v)),
             (None, Some(v)) => Some((false, v)),
@@ -636,81 +646,71 @@ impl Validator {
                 None
             }
             (None, None) => {
-                self.problem(path, "", ["needs \"", a, "\" or \"", b, "\""].concat());
+                if required {
+                    self.problem(path, "", ["needs \"", a, "\" or \"", b, "\""].concat());
+                }
                 None
             }
         }
     }
 
-    fn share(&mut self, offer: &Value, path: &str, percent: (i64, i64)) -> Option<Share> {
-        match self.one_of_two(offer, path, "percent", "amount")? {
-            (true, p) => self.int(p, path, "percent", percent.0, percent.1).map(|p| Share::Percent(p as u32)),
-            (false, a) => self.int(a, path, "amount", schema::POSITIVE_MONEY.0, schema::POSITIVE_MONEY.1).map(Share::Amount),
+    fn share(&mut self, offer: &Value, path: &str, percent: (i64, i64)) -> Share {
+        match self.one_of_two(offer, path, "percent", "amount", true) {
+            Some((true, _)) => Share::Percent(self.int_at(offer, path, "percent", percent, 0) as u32),
+            Some((false, _)) => Share::Amount(self.int_at(offer, path, "amount", schema::POSITIVE_MONEY, 0)),
+            None => Share::Amount(0),
         }
     }
 
+    /// The offer's kind with its own fields. A field that is wrong is reported and the offer dropped
+    /// (see [`Validator::offer`]), so here it only takes its default.
     fn kind(&mut self, kind: &Value, offer: &Value, path: &str) -> Option<Kind> {
-        let name = schema::KIND_NAMES[self.choice(kind, path, "kind", schema::KIND_NAMES)?];
-        let field = |key: &str| offer.get(key);
-        Some(match name {
-            "payment_terms" => {
-                let (lo, hi) = schema::INSTALMENTS;
-                let instalments = match field("instalments") {
-                    Some(v) => self.int(v, path, "instalments", lo, hi),
-                    None => {
-                        self.problem(path, "instalments", "missing; how many payments, 2..=12");
-                        None
-                    }
-                };
-                let intervals = [Interval::Weekly, Interval::Fortnightly, Interval::Monthly];
-                let interval = field("interval").map_or(Some(2), |v| self.choice(v, path, "interval", schema::INTERVALS));
-                let cost = match (field("fee"), field("apr")) {
-                    (None, None) => Some(Cost::Free),
-                    (Some(fee), None) => self.int(fee, path, "fee", schema::POSITIVE_MONEY.0, schema::POSITIVE_MONEY.1).map(Cost::Fee),
-                    (None, Some(apr)) => self.int(apr, path, "apr", schema::APR.0, schema::APR.1).map(|a| Cost::Apr(a as u32)),
-                    (Some(_), Some(_)) => {
-                        self.problem(path, "apr", "give either fee or apr, not both");
-                        None
-                    }
-                };
-                Kind::PaymentTerms { instalments: instalments? as u32, interval: intervals[interval?], cost: cost? }
-            }
-            "deposit" => {
-                let share = self.share(offer, path, schema::DEPOSIT_PERCENT);
-                let min_amount = field("min_amount").map_or(Some(0), |v| self.int(v, path, "min_amount", schema::MONEY.0, schema::MONEY.1));
-                let rest_when = field("rest_when").map_or(Some(0), |v| self.choice(v, path, "rest_when", schema::REST_WHEN));
-                Kind::Deposit { share: share?, min_amount: min_amount?, rest_when: [RestWhen::OnDelivery, RestWhen::Later][rest_when?] }
-            }
-            "free_return_postage" => {
-                let method = field("method").map_or(Some(0), |v| self.choice(v, path, "method", schema::METHODS));
-                Kind::FreeReturnPostage { method: [ReturnMethod::Label, ReturnMethod::Qr][method?] }
-            }
-            "bonus_goods" => {
-                let products = field("products").map_or_else(Vec::new, |v| self.strings(v, path, "products"));
-                let (lo, hi) = schema::BONUS_PERCENT;
-                match field("percent") {
-                    Some(v) => Kind::BonusGoods { percent: self.int(v, path, "percent", lo, hi)? as u32, products },
-                    None => {
-                        self.problem(path, "percent", "missing; how much more, 1..=100");
-                        return None;
-                    }
+        let kind = self.choice(kind, path, "kind", schema::KIND_NAMES)?;
+        Some(match kind {
+            0 /* payment_terms */ => {
+                if offer.get("instalments").is_none() {
+                    self.problem(path, "instalments", "missing; how many payments, 2..=12");
                 }
-            }
-            "discount" => {
-                let share = self.share(offer, path, schema::DISCOUNT_PERCENT);
-                let code = match self.one_of_two(offer, path, "code", "code_url") {
-                    Some((true, v)) => self.string(v, path, "code").map(Code::Fixed),
-                    Some((false, v)) => self.url(v, path, "code_url", schema::ENDPOINT_PREFIXES).map(Code::Url),
-                    None => None,
+                let instalments = self.int_at(offer, path, "instalments", schema::INSTALMENTS, 0) as u32;
+                let interval = [Interval::Weekly, Interval::Fortnightly, Interval::Monthly][self.choice_at(offer, path, "interval", schema::INTERVALS, 2)];
+                let cost = match self.one_of_two(offer, path, "fee", "apr", false) {
+                    None => Cost::Free,
+                    Some((true, _)) => Cost::Fee(self.int_at(offer, path, "fee", schema::POSITIVE_MONEY, 0)),
+                    Some((false, _)) => Cost::Apr(self.int_at(offer, path, "apr", schema::APR, 0) as u32),
                 };
-                Kind::Discount { share: share?, code: code? }
+                Kind::PaymentTerms { instalments, interval, cost }
             }
-            "callback" => Kind::Callback,
+            1 /* deposit */ => {
+                let share = self.share(offer, path, schema::DEPOSIT_PERCENT);
+                let min_amount = self.int_at(offer, path, "min_amount", schema::MONEY, 0);
+                let rest_when = [RestWhen::OnDelivery, RestWhen::Later][self.choice_at(offer, path, "rest_when", schema::REST_WHEN, 0)];
+                Kind::Deposit { share, min_amount, rest_when }
+            }
+            2 /* free_return_postage */ => {
+                Kind::FreeReturnPostage { method: [ReturnMethod::Label, ReturnMethod::Qr][self.choice_at(offer, path, "method", schema::METHODS, 0)] }
+            }
+            3 /* bonus_goods */ => {
+                let products = offer.get("products").map_or_else(Vec::new, |v| self.strings(v, path, "products"));
+                if offer.get("percent").is_none() {
+                    self.problem(path, "percent", "missing; how much more, 1..=100");
+                }
+                Kind::BonusGoods { percent: self.int_at(offer, path, "percent", schema::BONUS_PERCENT, 0) as u32, products }
+            }
+            4 /* discount */ => {
+                let share = self.share(offer, path, schema::DISCOUNT_PERCENT);
+                let code = match self.one_of_two(offer, path, "code", "code_url", true) {
+                    Some((true, v)) => Code::Fixed(self.string(v, path, "code").unwrap_or_default()),
+                    Some((false, v)) => Code::Url(self.url(v, path, "code_url", schema::ENDPOINT_PREFIXES).unwrap_or_default()),
+                    None => Code::Url(String::new()),
+                };
+                Kind::Discount { share, code }
+            }
+            5 => Kind::Callback,
             _ /* human_help */ => {
-                let url = field("url").and_then(|v| self.url(v, path, "url", schema::LINK_PREFIXES));
-                let phone = field("phone").and_then(|v| self.string(v, path, "phone"));
-                let label = field("label").and_then(|v| self.string(v, path, "label"));
-                if field("url").is_some() && url.is_none() {
+                let url = offer.get("url").and_then(|v| self.url(v, path, "url", schema::LINK_PREFIXES));
+                let phone = offer.get("phone").and_then(|v| self.string(v, path, "phone"));
+                let label = offer.get("label").and_then(|v| self.string(v, path, "label"));
+                if offer.get("url").is_some() && url.is_none() {
                     return None;
                 }
                 if url.is_none() && phone.is_none() {
