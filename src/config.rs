@@ -313,15 +313,20 @@ impl Validator {
         self.problems.push(Problem { path: join_at(base, key), reason: reason.into() });
     }
 
-    fn members<'v>(&mut self, value: &'v Value, path: &str, known: &[&[&str]]) -> &'v [(String, Value)] {
+    /// The object's members; each one not in `known` or `more` is reported.
+    fn members<'v>(&mut self, value: &'v Value, path: &str, known: &[&str], more: &[&str]) -> &'v [(String, Value)] {
         let Value::Obj(members) = value else {
             self.problem(if path.is_empty() { "(config)" } else { path }, "", ["must be an object, got ", value.type_name()].concat());
             return &[];
         };
         for (key, _) in members {
-            if !known.iter().any(|set| set.contains(&key.as_str())) {
-                let all: Vec<&str> = known.iter().flat_map(|set| set.iter().copied()).collect();
-                self.problem(&join(path, key), "", ["unknown field; ", &one_of(&all)].concat());
+            if !known.contains(&key.as_str()) && !more.contains(&key.as_str()) {
+                let mut reason = ["unknown field; ", &one_of(known)].concat();
+                for name in more {
+                    reason.push_str(", ");
+                    reason.push_str(name);
+                }
+                self.problem(&join(path, key), "", reason);
             }
         }
         members
@@ -403,15 +408,15 @@ impl Validator {
             self.problem(path, key, ["must be an array, got ", value.type_name()].concat());
             return Vec::new();
         };
-        let keys: Vec<&str> = Frustration::ALL.iter().filter(|f| allow_other || **f != Frustration::Other).map(|f| f.key()).collect();
+        let keys = if allow_other { schema::FRUSTRATIONS } else { schema::ASKED };
         let path = &join_at(path, key);
         let mut out = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let item_path = index(path, i);
-            match item.as_str().and_then(Frustration::from_key).filter(|f| allow_other || *f != Frustration::Other) {
+            match item.as_str().and_then(|s| keys.iter().position(|k| *k == s)).map(|i| Frustration::ALL[i]) {
                 Some(f) if out.contains(&f) => self.problem(&item_path, "", [&quoted(f.key()), " is listed twice"].concat()),
                 Some(f) => out.push(f),
-                None => self.problem(&item_path, "", [&one_of(&keys), ", got ", &item.to_json()].concat()),
+                None => self.problem(&item_path, "", [&one_of(keys), ", got ", &item.to_json()].concat()),
             }
         }
         out
@@ -419,7 +424,7 @@ impl Validator {
 
     fn config(&mut self, value: &Value) -> Config {
         let mut config = Config::default();
-        for (key, field) in self.members(value, "", &[schema::TOP]) {
+        for (key, field) in self.members(value, "", schema::TOP, &[]) {
             let path = key.as_str();
             match path {
                 "$schema" => drop(self.string(field, path, "")),
@@ -486,7 +491,7 @@ impl Validator {
     /// [`policy::nudge_lenient`], so both agree on what a valid value means.
     fn nudge(&mut self, value: &Value, path: &str) -> Nudge {
         if !matches!(value, Value::Bool(false)) {
-            for (key, field) in self.members(value, path, &[schema::NUDGE]) {
+            for (key, field) in self.members(value, path, schema::NUDGE, &[]) {
                 let (min, max) = match key.as_str() {
                     "per_session" => (0, 10),
                     "quiet_days" => (0, 365),
@@ -527,7 +532,7 @@ impl Validator {
         if let Value::Obj(forms) = value {
             const FORMS: &[&str] = &["zero", "one", "two", "few", "many", "other"];
             let before = self.problems.len();
-            for (form, text) in self.members(value, path, &[FORMS]) {
+            for (form, text) in self.members(value, path, FORMS, &[]) {
                 self.string(text, &join(path, form), "");
             }
             if !forms.iter().any(|(k, _)| k == "other") {
@@ -561,7 +566,7 @@ impl Validator {
         let before = self.problems.len();
         let kind_name = value.get("kind").and_then(Value::as_str);
         let kind_fields: &[&str] = schema::KINDS.iter().find(|(k, _)| Some(*k) == kind_name).map_or(&[], |(_, f)| f);
-        let members = self.members(value, path, &[schema::OFFER, kind_fields]);
+        let members = self.members(value, path, schema::OFFER, kind_fields);
         if members.is_empty() {
             if before == self.problems.len() {
                 self.problem(path, "", "must have at least \"id\" and \"kind\"");
