@@ -309,14 +309,14 @@ fn one_of(options: &[&str]) -> String {
 impl Validator {
     /// A problem at `base.key` (at `base` when `key` is empty). The path is built only here, on the
     /// way to the report: a valid config allocates no paths.
-    fn problem(&mut self, base: &str, key: &str, reason: impl Into<String>) {
-        self.problems.push(Problem { path: join_at(base, key), reason: reason.into() });
+    fn problem(&mut self, base: &str, key: &str, reason: &[&str]) {
+        self.problems.push(Problem { path: join_at(base, key), reason: reason.concat() });
     }
 
     /// The object's members; each one not in `known` or `more` is reported.
     fn members<'v>(&mut self, value: &'v Value, path: &str, known: &[&str], more: &[&str]) -> &'v [(String, Value)] {
         let Value::Obj(members) = value else {
-            self.problem(if path.is_empty() { "(config)" } else { path }, "", ["must be an object, got ", value.type_name()].concat());
+            self.problem(if path.is_empty() { "(config)" } else { path }, "", &["must be an object, got ", value.type_name()]);
             return &[];
         };
         for (key, _) in members {
@@ -326,7 +326,7 @@ impl Validator {
                     reason.push_str(", ");
                     reason.push_str(name);
                 }
-                self.problem(&join(path, key), "", reason);
+                self.problem(&join(path, key), "", &[&reason]);
             }
         }
         members
@@ -336,11 +336,11 @@ impl Validator {
         match value {
             Value::Str(s) if !s.trim().is_empty() => Some(s.clone()),
             Value::Str(_) => {
-                self.problem(path, key, "must not be empty");
+                self.problem(path, key, &["must not be empty"]);
                 None
             }
             other => {
-                self.problem(path, key, ["must be a string, got ", other.type_name()].concat());
+                self.problem(path, key, &["must be a string, got ", other.type_name()]);
                 None
             }
         }
@@ -348,21 +348,21 @@ impl Validator {
 
     fn int(&mut self, value: &Value, path: &str, key: &str, min: i64, max: i64) -> Option<i64> {
         let Value::Num(text) = value else {
-            self.problem(path, key, ["must be a whole number, got ", value.type_name()].concat());
+            self.problem(path, key, &["must be a whole number, got ", value.type_name()]);
             return None;
         };
         match value.as_i64() {
             Some(n) if (min..=max).contains(&n) => Some(n),
             Some(n) if max == i64::MAX => {
-                self.problem(path, key, ["must be at least ", &int_text(min), ", got ", &int_text(n)].concat());
+                self.problem(path, key, &["must be at least ", &int_text(min), ", got ", &int_text(n)]);
                 None
             }
             _ if value.as_i64().is_none() => {
-                self.problem(path, key, ["must be a whole number, got ", text].concat());
+                self.problem(path, key, &["must be a whole number, got ", text]);
                 None
             }
             _ => {
-                self.problem(path, key, ["must be ", &int_text(min), "..=", &int_text(max), ", got ", text].concat());
+                self.problem(path, key, &["must be ", &int_text(min), "..=", &int_text(max), ", got ", text]);
                 None
             }
         }
@@ -377,7 +377,7 @@ impl Validator {
                     Value::Str(s) => quoted(s),
                     other => other.type_name().to_string(),
                 };
-                self.problem(path, key, [&one_of(options), ", got ", &got].concat());
+                self.problem(path, key, &[&one_of(options), ", got ", &got]);
                 None
             }
         }
@@ -389,14 +389,14 @@ impl Validator {
         if prefixes.iter().any(|p| url.starts_with(p)) {
             return Some(url);
         }
-        self.problem(path, key, ["must start with ", &prefixes.join(", "), "; got ", &quoted(&url)].concat());
+        self.problem(path, key, &["must start with ", &prefixes.join(", "), "; got \"", &url, "\""]);
         None
     }
 
     /// An array of non-empty strings.
     fn strings(&mut self, value: &Value, path: &str, key: &str) -> Vec<String> {
         let Value::Arr(items) = value else {
-            self.problem(path, key, ["must be an array, got ", value.type_name()].concat());
+            self.problem(path, key, &["must be an array, got ", value.type_name()]);
             return Vec::new();
         };
         let path = &join_at(path, key);
@@ -405,7 +405,7 @@ impl Validator {
 
     fn frustration_list(&mut self, value: &Value, path: &str, key: &str, allow_other: bool) -> Vec<Frustration> {
         let Value::Arr(items) = value else {
-            self.problem(path, key, ["must be an array, got ", value.type_name()].concat());
+            self.problem(path, key, &["must be an array, got ", value.type_name()]);
             return Vec::new();
         };
         let keys = if allow_other { schema::FRUSTRATIONS } else { schema::ASKED };
@@ -414,9 +414,9 @@ impl Validator {
         for (i, item) in items.iter().enumerate() {
             let item_path = index(path, i);
             match item.as_str().and_then(|s| keys.iter().position(|k| *k == s)).map(|i| Frustration::ALL[i]) {
-                Some(f) if out.contains(&f) => self.problem(&item_path, "", [&quoted(f.key()), " is listed twice"].concat()),
+                Some(f) if out.contains(&f) => self.problem(&item_path, "", &["\"", f.key(), "\" is listed twice"]),
                 Some(f) => out.push(f),
-                None => self.problem(&item_path, "", [&one_of(keys), ", got ", &item.to_json()].concat()),
+                None => self.problem(&item_path, "", &[&one_of(keys), ", got ", &item.to_json()]),
             }
         }
         out
@@ -435,7 +435,7 @@ impl Validator {
                         if locale.len() <= 35 && locale.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
                             config.locale = locale;
                         } else {
-                            self.problem(path, "", ["must be a language tag like \"en-GB\", got ", &quoted(&locale)].concat());
+                            self.problem(path, "", &["must be a language tag like \"en-GB\", got \"", &locale, "\""]);
                         }
                     }
                 }
@@ -444,7 +444,7 @@ impl Validator {
                         if is_hex_colour(&accent) {
                             config.accent = accent;
                         } else {
-                            self.problem(path, "", ["must be a colour like \"#2f6f5e\", got ", &quoted(&accent)].concat());
+                            self.problem(path, "", &["must be a colour like \"#2f6f5e\", got \"", &accent, "\""]);
                         }
                     }
                 }
@@ -456,7 +456,7 @@ impl Validator {
                 "frustrations" => {
                     let list = self.frustration_list(field, path, "", false);
                     if list.is_empty() {
-                        self.problem(path, "", "must list at least one frustration; using the defaults");
+                        self.problem(path, "", &["must list at least one frustration; using the defaults"]);
                     } else {
                         config.frustrations = list;
                     }
@@ -472,14 +472,14 @@ impl Validator {
                     if let Some(font) = self.string(field, path, "") {
                         let safe = font.len() <= 200 && font.bytes().all(|b| b.is_ascii_alphanumeric() || b" ,'\"-".contains(&b));
                         if !safe {
-                            self.problem(path, "", "must be a font list like \"Georgia, serif\" (letters, digits, spaces, commas, quotes, hyphens)");
+                            self.problem(path, "", &["must be a font list like \"Georgia, serif\" (letters, digits, spaces, commas, quotes, hyphens)"]);
                         }
                     }
                 }
                 "consent" => config.consent_required = self.choice(field, path, "", schema::CONSENT) == Some(0),
                 "data_layer" => match field {
                     Value::Bool(on) => config.data_layer = *on,
-                    other => self.problem(path, "", ["must be true or false, got ", other.type_name()].concat()),
+                    other => self.problem(path, "", &["must be true or false, got ", other.type_name()]),
                 },
                 _ => {} // reported by `members`
             }
@@ -507,7 +507,7 @@ impl Validator {
 
     fn text(&mut self, value: &Value, path: &str) -> Vec<(String, Value)> {
         let Value::Obj(members) = value else {
-            self.problem(path, "", ["must be an object, got ", value.type_name()].concat());
+            self.problem(path, "", &["must be an object, got ", value.type_name()]);
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -521,7 +521,7 @@ impl Validator {
                 let per_lang = self.text(item, &item_path).into_iter().filter(|(k, _)| copy::is_key(k)).collect();
                 out.push((key.to_ascii_lowercase(), Value::Obj(per_lang)));
             } else {
-                self.problem(&item_path, "", "unknown text key; the keys are in src/copy.rs, or a language like \"de\" holding them");
+                self.problem(&item_path, "", &["unknown text key; the keys are in src/copy.rs, or a language like \"de\" holding them"]);
             }
         }
         out
@@ -536,7 +536,7 @@ impl Validator {
                 self.string(text, &join(path, form), "");
             }
             if !forms.iter().any(|(k, _)| k == "other") {
-                self.problem(path, "", "plural forms need at least \"other\"");
+                self.problem(path, "", &["plural forms need at least \"other\""]);
             }
             return (self.problems.len() == before).then(|| value.clone());
         }
@@ -545,7 +545,7 @@ impl Validator {
 
     fn offers(&mut self, value: &Value, path: &str) -> Vec<Offer> {
         let Value::Arr(items) = value else {
-            self.problem(path, "", ["must be an array, got ", value.type_name()].concat());
+            self.problem(path, "", &["must be an array, got ", value.type_name()]);
             return Vec::new();
         };
         let mut offers: Vec<Offer> = Vec::new();
@@ -553,7 +553,7 @@ impl Validator {
             let item_path = index(path, i);
             if let Some(offer) = self.offer(item, &item_path) {
                 if offers.iter().any(|o| o.id == offer.id) {
-                    self.problem(&item_path, "id", [&quoted(&offer.id), " is used by an earlier offer"].concat());
+                    self.problem(&item_path, "id", &["\"", &offer.id, "\" is used by an earlier offer"]);
                 } else {
                     offers.push(offer);
                 }
@@ -569,7 +569,7 @@ impl Validator {
         let members = self.members(value, path, schema::OFFER, kind_fields);
         if members.is_empty() {
             if before == self.problems.len() {
-                self.problem(path, "", "must have at least \"id\" and \"kind\"");
+                self.problem(path, "", &["must have at least \"id\" and \"kind\""]);
             }
             return None;
         }
@@ -577,14 +577,14 @@ impl Validator {
 
         let id = match field("id") {
             None => {
-                self.problem(path, "id", "missing; give every offer a short unique id like \"pay-in-3\"");
+                self.problem(path, "id", &["missing; give every offer a short unique id like \"pay-in-3\""]);
                 None
             }
             Some(v) => self.string(v, path, "id").and_then(|id| {
                 if id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
                     Some(id)
                 } else {
-                    self.problem(path, "id", ["must use only a-z, 0-9, '-' and '_', got ", &quoted(&id)].concat());
+                    self.problem(path, "id", &["must use only a-z, 0-9, '-' and '_', got \"", &id, "\""]);
                     None
                 }
             }),
@@ -595,34 +595,34 @@ impl Validator {
         let max_total = field("max_total").and_then(|v| self.int(v, path, "max_total", lo, hi));
         if let (Some(min), Some(max)) = (min_total, max_total) {
             if min > max {
-                self.problem(path, "max_total", ["must not be below min_total (", &int_text(min), "), got ", &int_text(max)].concat());
+                self.problem(path, "max_total", &["must not be below min_total (", &int_text(min), "), got ", &int_text(max)]);
             }
         }
         let currency = field("currency").and_then(|v| self.string(v, path, "currency")).and_then(|c| {
             if is_currency_code(&c) {
                 Some(c)
             } else {
-                self.problem(path, "currency", ["must be an ISO 4217 code like \"GBP\", got ", &quoted(&c)].concat());
+                self.problem(path, "currency", &["must be an ISO 4217 code like \"GBP\", got \"", &c, "\""]);
                 None
             }
         });
         let pages = field("pages").map_or_else(Vec::new, |v| self.strings(v, path, "pages"));
         for (i, page) in pages.iter().enumerate() {
             if !matches!(page.as_bytes().first(), Some(b'/' | b'*')) {
-                self.problem(&index(&join(path, "pages"), i), "", ["must be a path like \"/checkout*\", starting with '/' or '*', got ", &quoted(page)].concat());
+                self.problem(&index(&join(path, "pages"), i), "", &["must be a path like \"/checkout*\", starting with '/' or '*', got \"", page, "\""]);
             }
         }
         let visitors = field("visitors").map_or(Some(0), |v| self.choice(v, path, "visitors", schema::VISITORS));
         let priority = field("priority").map_or(Some(0), |v| self.int(v, path, "priority", schema::PRIORITY.0, schema::PRIORITY.1));
         let kind = match field("kind") {
             None => {
-                self.problem(path, "kind", ["missing; ", &one_of(schema::KIND_NAMES)].concat());
+                self.problem(path, "kind", &["missing; ", &one_of(schema::KIND_NAMES)]);
                 None
             }
             Some(v) => self.kind(v, value, path),
         };
         if kind_name == Some("payment_terms") && field("fee").is_some() && field("currency").is_none() {
-            self.problem(path, "fee", "needs the offer's \"currency\": the fee is in its minor units");
+            self.problem(path, "fee", &["needs the offer's \"currency\": the fee is in its minor units"]);
         }
         if self.problems.len() != before {
             return None;
@@ -647,12 +647,12 @@ impl Validator {
             (Some(v), None) => Some((true, v)),
             (None, Some(v)) => Some((false, v)),
             (Some(_), Some(_)) => {
-                self.problem(path, b, ["give either ", a, " or ", b, ", not both"].concat());
+                self.problem(path, b, &["give either ", a, " or ", b, ", not both"]);
                 None
             }
             (None, None) => {
                 if required {
-                    self.problem(path, "", ["needs \"", a, "\" or \"", b, "\""].concat());
+                    self.problem(path, "", &["needs \"", a, "\" or \"", b, "\""]);
                 }
                 None
             }
@@ -674,7 +674,7 @@ impl Validator {
         Some(match kind {
             0 /* payment_terms */ => {
                 if offer.get("instalments").is_none() {
-                    self.problem(path, "instalments", "missing; how many payments, 2..=12");
+                    self.problem(path, "instalments", &["missing; how many payments, 2..=12"]);
                 }
                 let instalments = self.int_at(offer, path, "instalments", schema::INSTALMENTS, 0) as u32;
                 let interval = [Interval::Weekly, Interval::Fortnightly, Interval::Monthly][self.choice_at(offer, path, "interval", schema::INTERVALS, 2)];
@@ -697,7 +697,7 @@ impl Validator {
             3 /* bonus_goods */ => {
                 let products = offer.get("products").map_or_else(Vec::new, |v| self.strings(v, path, "products"));
                 if offer.get("percent").is_none() {
-                    self.problem(path, "percent", "missing; how much more, 1..=100");
+                    self.problem(path, "percent", &["missing; how much more, 1..=100"]);
                 }
                 Kind::BonusGoods { percent: self.int_at(offer, path, "percent", schema::BONUS_PERCENT, 0) as u32, products }
             }
@@ -719,7 +719,7 @@ impl Validator {
                     return None;
                 }
                 if url.is_none() && phone.is_none() {
-                    self.problem(path, "", "needs \"url\" or \"phone\"");
+                    self.problem(path, "", &["needs \"url\" or \"phone\""]);
                     return None;
                 }
                 Kind::HumanHelp { url, phone, label }
