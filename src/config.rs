@@ -575,19 +575,19 @@ impl Validator {
         }
         let field = |key: &str| value.get(key);
 
+        // A wrong field is reported, which drops the offer: until then it takes a default.
         let id = match field("id") {
             None => {
                 self.problem(path, "id", &["missing; give every offer a short unique id like \"pay-in-3\""]);
-                None
+                String::new()
             }
-            Some(v) => self.string(v, path, "id").and_then(|id| {
-                if id.len() <= 64 && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
-                    Some(id)
-                } else {
+            Some(v) => {
+                let id = self.string(v, path, "id").unwrap_or_default();
+                if id.len() > 64 || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
                     self.problem(path, "id", &["must use only a-z, 0-9, '-' and '_', got \"", &id, "\""]);
-                    None
                 }
-            }),
+                id
+            }
         };
         let answers = field("answers").map_or_else(Vec::new, |v| self.frustration_list(v, path, "answers", true));
         let (lo, hi) = schema::MONEY;
@@ -612,8 +612,8 @@ impl Validator {
                 self.problem(&index(&join(path, "pages"), i), "", &["must be a path like \"/checkout*\", starting with '/' or '*', got \"", page, "\""]);
             }
         }
-        let visitors = field("visitors").map_or(Some(0), |v| self.choice(v, path, "visitors", schema::VISITORS));
-        let priority = field("priority").map_or(Some(0), |v| self.int(v, path, "priority", schema::PRIORITY.0, schema::PRIORITY.1));
+        let visitors = [Visitors::Any, Visitors::FirstTime, Visitors::Returning][self.choice_at(value, path, "visitors", schema::VISITORS, 0)];
+        let priority = self.int_at(value, path, "priority", schema::PRIORITY, 0);
         let kind = match field("kind") {
             None => {
                 self.problem(path, "kind", &["missing; ", &one_of(schema::KIND_NAMES)]);
@@ -627,8 +627,7 @@ impl Validator {
         if self.problems.len() != before {
             return None;
         }
-        let visitors = [Visitors::Any, Visitors::FirstTime, Visitors::Returning][visitors?];
-        Some(Offer { id: id?, kind: kind?, answers, min_total, max_total, currency, pages, visitors, priority: priority?, source: value.clone() })
+        Some(Offer { id, kind: kind?, answers, min_total, max_total, currency, pages, visitors, priority, source: value.clone() })
     }
 
     /// `offer.key` as a whole number in `range`: `default` when it is absent, or wrong (and reported).
