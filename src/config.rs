@@ -383,6 +383,16 @@ impl Validator {
         }
     }
 
+    /// A non-empty string that `ok` accepts; else `reason` and what was given.
+    fn pattern(&mut self, value: &Value, path: &str, key: &str, ok: fn(&str) -> bool, reason: &str) -> Option<String> {
+        let s = self.string(value, path, key)?;
+        if ok(&s) {
+            return Some(s);
+        }
+        self.problem(path, key, &[reason, ", got \"", &s, "\""]);
+        None
+    }
+
     /// A URL or path that starts with one of `prefixes`.
     fn url(&mut self, value: &Value, path: &str, key: &str, prefixes: &[&str]) -> Option<String> {
         let url = self.string(value, path, key)?;
@@ -431,21 +441,13 @@ impl Validator {
                 "shop" => config.shop = self.string(field, path, ""),
                 "endpoint" => config.endpoint = self.url(field, path, "", schema::ENDPOINT_PREFIXES),
                 "locale" => {
-                    if let Some(locale) = self.string(field, path, "") {
-                        if locale.len() <= 35 && locale.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
-                            config.locale = locale;
-                        } else {
-                            self.problem(path, "", &["must be a language tag like \"en-GB\", got \"", &locale, "\""]);
-                        }
+                    if let Some(locale) = self.pattern(field, path, "", is_language_tag, "must be a language tag like \"en-GB\"") {
+                        config.locale = locale;
                     }
                 }
                 "accent" => {
-                    if let Some(accent) = self.string(field, path, "") {
-                        if is_hex_colour(&accent) {
-                            config.accent = accent;
-                        } else {
-                            self.problem(path, "", &["must be a colour like \"#2f6f5e\", got \"", &accent, "\""]);
-                        }
+                    if let Some(accent) = self.pattern(field, path, "", is_hex_colour, "must be a colour like \"#2f6f5e\"") {
+                        config.accent = accent;
                     }
                 }
                 "position" => {
@@ -469,11 +471,8 @@ impl Validator {
                 "theme" => drop(self.choice(field, path, "", schema::THEMES)),
                 "radius" => drop(self.int(field, path, "", schema::RADIUS.0, schema::RADIUS.1)),
                 "font" => {
-                    if let Some(font) = self.string(field, path, "") {
-                        let safe = font.len() <= 200 && font.bytes().all(|b| b.is_ascii_alphanumeric() || b" ,'\"-".contains(&b));
-                        if !safe {
-                            self.problem(path, "", &["must be a font list like \"Georgia, serif\" (letters, digits, spaces, commas, quotes, hyphens)"]);
-                        }
+                    if self.string(field, path, "").is_some_and(|font| !is_font_list(&font)) {
+                        self.problem(path, "", &["must be a font list like \"Georgia, serif\" (letters, digits, spaces, commas, quotes, hyphens)"]);
                     }
                 }
                 "consent" => config.consent_required = self.choice(field, path, "", schema::CONSENT) == Some(0),
@@ -581,13 +580,7 @@ impl Validator {
                 self.problem(path, "id", &["missing; give every offer a short unique id like \"pay-in-3\""]);
                 String::new()
             }
-            Some(v) => {
-                let id = self.string(v, path, "id").unwrap_or_default();
-                if id.len() > 64 || !id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') {
-                    self.problem(path, "id", &["must use only a-z, 0-9, '-' and '_', got \"", &id, "\""]);
-                }
-                id
-            }
+            Some(v) => self.pattern(v, path, "id", is_offer_id, "must use only a-z, 0-9, '-' and '_'").unwrap_or_default(),
         };
         let answers = field("answers").map_or_else(Vec::new, |v| self.frustration_list(v, path, "answers", true));
         let (lo, hi) = schema::MONEY;
@@ -598,14 +591,7 @@ impl Validator {
                 self.problem(path, "max_total", &["must not be below min_total (", &int_text(min), "), got ", &int_text(max)]);
             }
         }
-        let currency = field("currency").and_then(|v| self.string(v, path, "currency")).and_then(|c| {
-            if is_currency_code(&c) {
-                Some(c)
-            } else {
-                self.problem(path, "currency", &["must be an ISO 4217 code like \"GBP\", got \"", &c, "\""]);
-                None
-            }
-        });
+        let currency = field("currency").and_then(|v| self.pattern(v, path, "currency", is_currency_code, "must be an ISO 4217 code like \"GBP\""));
         let pages = field("pages").map_or_else(Vec::new, |v| self.strings(v, path, "pages"));
         for (i, page) in pages.iter().enumerate() {
             if !matches!(page.as_bytes().first(), Some(b'/' | b'*')) {
@@ -725,6 +711,18 @@ impl Validator {
             }
         })
     }
+}
+
+fn is_language_tag(s: &str) -> bool {
+    s.len() <= 35 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+}
+
+fn is_font_list(s: &str) -> bool {
+    s.len() <= 200 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b" ,'\"-".contains(&b))
+}
+
+fn is_offer_id(s: &str) -> bool {
+    s.len() <= 64 && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
 fn is_hex_colour(s: &str) -> bool {
