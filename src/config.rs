@@ -492,14 +492,10 @@ impl Validator {
     fn nudge(&mut self, value: &Value, path: &str) -> Nudge {
         if !matches!(value, Value::Bool(false)) {
             for (key, field) in self.members(value, path, schema::NUDGE, &[]) {
-                let (min, max) = match key.as_str() {
-                    "per_session" => (0, 10),
-                    "quiet_days" => (0, 365),
-                    "delay_ms" => (0, 600_000),
-                    "show_ms" => (3000, 600_000),
-                    _ => continue,
-                };
-                self.int(field, &join(path, key), "", min, max);
+                if let Some(i) = schema::NUDGE.iter().position(|k| k == key) {
+                    let (min, max) = schema::NUDGE_RANGES[i];
+                    self.int(field, path, key, min, max);
+                }
             }
         }
         policy::nudge_lenient(Some(value))

@@ -47,6 +47,8 @@ pub const DEPOSIT_PERCENT: (i64, i64) = (1, 90);
 pub const DISCOUNT_PERCENT: (i64, i64) = (1, 90);
 pub const BONUS_PERCENT: (i64, i64) = (1, 100);
 pub const PRIORITY: (i64, i64) = (-100, 100);
+/// `nudge`'s fields' ranges, in [`NUDGE`] order.
+pub const NUDGE_RANGES: [(i64, i64); 4] = [(0, 10), (0, 365), (0, 600_000), (3000, 600_000)];
 
 table! {
     /// The config's top level.
@@ -90,10 +92,10 @@ table! {
 table! {
     /// `nudge`.
     NUDGE, NUDGE_FIELDS: [
-        "per_session": Ty::Int(0, 10), Default("1"), "1", "Nudges per browser tab; 0 turns them off.";
-        "quiet_days": Ty::Int(0, 365), Default("7"), "14", "Days a dismissal keeps nudges away.";
-        "delay_ms": Ty::Int(0, 600_000), Default("5000"), "8000", "Nothing in a page's first milliseconds.";
-        "show_ms": Ty::Int(3000, 600_000), Default("15000"), "20000", "How long an untouched nudge stays.";
+        "per_session": Ty::Int(NUDGE_RANGES[0].0, NUDGE_RANGES[0].1), Default("1"), "1", "Nudges per browser tab; 0 turns them off.";
+        "quiet_days": Ty::Int(NUDGE_RANGES[1].0, NUDGE_RANGES[1].1), Default("7"), "14", "Days a dismissal keeps nudges away.";
+        "delay_ms": Ty::Int(NUDGE_RANGES[2].0, NUDGE_RANGES[2].1), Default("5000"), "8000", "Nothing in a page's first milliseconds.";
+        "show_ms": Ty::Int(NUDGE_RANGES[3].0, NUDGE_RANGES[3].1), Default("15000"), "20000", "How long an untouched nudge stays.";
     ]
 }
 
