@@ -464,7 +464,7 @@ impl Validator {
                         config.frustrations = list;
                     }
                 }
-                10 /* text */ => config.text = self.text(field, path),
+                10 /* text */ => config.text = self.text(field, path, true),
                 11 /* offers */ => config.offers = self.offers(field, path),
                 12 /* signals */ => config.signals = signals::thresholds_from_value(field, path, &mut self.problems),
                 13 /* nudge */ => config.nudge = self.nudge(field, path),
@@ -501,7 +501,8 @@ impl Validator {
         policy::nudge_lenient(Some(value))
     }
 
-    fn text(&mut self, value: &Value, path: &str) -> Vec<(String, Value)> {
+    /// The wording by copy key and, at the `top` level only, by language (deeper ones are checked, then dropped).
+    fn text(&mut self, value: &Value, path: &str, top: bool) -> Vec<(String, Value)> {
         let Value::Obj(members) = value else {
             self.problem(path, "", &["must be an object, got ", value.type_name()]);
             return Vec::new();
@@ -514,8 +515,10 @@ impl Validator {
                     out.push((key.clone(), v));
                 }
             } else if copy::is_language(key) && matches!(item, Value::Obj(_)) {
-                let per_lang = self.text(item, &item_path).into_iter().filter(|(k, _)| copy::is_key(k)).collect();
-                out.push((key.to_ascii_lowercase(), Value::Obj(per_lang)));
+                let per_lang = self.text(item, &item_path, false);
+                if top {
+                    out.push((key.to_ascii_lowercase(), Value::Obj(per_lang)));
+                }
             } else {
                 self.problem(&item_path, "", &["unknown text key; the keys are in src/copy.rs, or a language like \"de\" holding them"]);
             }
