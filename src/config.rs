@@ -409,8 +409,15 @@ impl Validator {
             self.problem(path, key, &["must be an array, got ", value.type_name()]);
             return Vec::new();
         };
-        let path = &join_at(path, key);
-        items.iter().enumerate().filter_map(|(i, item)| self.string(item, &index(path, i), "")).collect()
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            match item {
+                Value::Str(s) if !s.trim().is_empty() => out.push(s.clone()),
+                // Reported by `string`; the path is built only for that.
+                _ => drop(self.string(item, &index(&join_at(path, key), i), "")),
+            }
+        }
+        out
     }
 
     fn frustration_list(&mut self, value: &Value, path: &str, key: &str, allow_other: bool) -> Vec<Frustration> {
