@@ -345,9 +345,10 @@ pub struct Thresholds {
 }
 
 impl Default for Thresholds {
-    /// The defaults of the field tables, as reading `signals: true` gives them.
+    /// The defaults of the field tables, as reading `signals: true` gives them. Read with the reporting
+    /// reader, which the dialog links for the config's checks anyway: the lenient one is the watcher's.
     fn default() -> Self {
-        thresholds_lenient(&Value::Bool(true))
+        read::<true>(&Value::Bool(true), "", &mut Vec::new())
     }
 }
 
