@@ -516,37 +516,37 @@ impl Validator {
         };
         let mut out = Vec::new();
         for (key, item) in members {
-            let item_path = join(path, key);
             if copy::is_key(key) {
-                if let Some(v) = self.wording(item, &item_path) {
+                if let Some(v) = self.wording(item, path, key) {
                     out.push((key.clone(), v));
                 }
             } else if copy::is_language(key) && matches!(item, Value::Obj(_)) {
-                let per_lang = self.text(item, &item_path, false);
+                let per_lang = self.text(item, &join(path, key), false);
                 if top {
                     out.push((key.to_ascii_lowercase(), Value::Obj(per_lang)));
                 }
             } else {
-                self.problem(&item_path, "", &["unknown text key; the keys are in src/copy.rs, or a language like \"de\" holding them"]);
+                self.problem(path, key, &["unknown text key; the keys are in src/copy.rs, or a language like \"de\" holding them"]);
             }
         }
         out
     }
 
-    /// A string, or plural forms with at least `other`.
-    fn wording(&mut self, value: &Value, path: &str) -> Option<Value> {
+    /// A string, or plural forms with at least `other`, at `path.key`.
+    fn wording(&mut self, value: &Value, path: &str, key: &str) -> Option<Value> {
         if let Value::Obj(forms) = value {
+            let path = &join(path, key);
             const FORMS: &[&str] = &["zero", "one", "two", "few", "many", "other"];
             let before = self.problems.len();
             for (form, text) in self.members(value, path, FORMS, &[]) {
-                self.string(text, &join(path, form), "");
+                self.string(text, path, form);
             }
             if !forms.iter().any(|(k, _)| k == "other") {
                 self.problem(path, "", &["plural forms need at least \"other\""]);
             }
             return (self.problems.len() == before).then(|| value.clone());
         }
-        self.string(value, path, "").map(Value::Str)
+        self.string(value, path, key).map(Value::Str)
     }
 
     fn offers(&mut self, value: &Value, path: &str) -> Vec<Offer> {
