@@ -347,25 +347,24 @@ impl Validator {
     }
 
     fn int(&mut self, value: &Value, path: &str, key: &str, min: i64, max: i64) -> Option<i64> {
-        let Value::Num(text) = value else {
-            self.problem(path, key, &["must be a whole number, got ", value.type_name()]);
-            return None;
-        };
-        match value.as_i64() {
-            Some(n) if (min..=max).contains(&n) => Some(n),
-            Some(n) if max == i64::MAX => {
-                self.problem(path, key, &["must be at least ", &int_text(min), ", got ", &int_text(n)]);
-                None
-            }
-            _ if value.as_i64().is_none() => {
-                self.problem(path, key, &["must be a whole number, got ", text]);
-                None
-            }
-            _ => {
-                self.problem(path, key, &["must be ", &int_text(min), "..=", &int_text(max), ", got ", text]);
-                None
-            }
+        let n = value.as_i64();
+        if let Some(n) = n.filter(|n| (min..=max).contains(n)) {
+            return Some(n);
         }
+        // Only a problem from here: its text is built once.
+        let got = match value {
+            Value::Num(text) => text.as_str(),
+            other => other.type_name(),
+        };
+        let (lo, hi) = (int_text(min), int_text(max));
+        let n = n.map(int_text);
+        let reason: &[&str] = match &n {
+            None => &["must be a whole number, got ", got],
+            Some(n) if max == i64::MAX => &["must be at least ", &lo, ", got ", n],
+            Some(_) => &["must be ", &lo, "..=", &hi, ", got ", got],
+        };
+        self.problem(path, key, reason);
+        None
     }
 
     /// The index of the option `value` names.
