@@ -466,7 +466,14 @@ fn read_detector<const REPORT: bool>(value: &Value, fields: &[Field], path: &[&s
         let path = [path[0], path[1], key];
         let Some(index) = fields.iter().position(|f| f.name == key) else {
             if REPORT {
-                unknown(problems, &path, &fields.iter().map(|f| f.name).collect::<Vec<_>>());
+                let mut names = String::new();
+                for f in fields {
+                    if !names.is_empty() {
+                        names.push_str(", ");
+                    }
+                    names.push_str(f.name);
+                }
+                unknown(problems, &path, &[&names]);
             }
             continue;
         };
