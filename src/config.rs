@@ -442,27 +442,26 @@ impl Validator {
         let mut config = Config::default();
         for (key, field) in self.members(value, "", schema::TOP, &[]) {
             let path = key.as_str();
-            // By its place in `schema::TOP`.
-            match schema::TOP.iter().position(|k| *k == path).unwrap_or(99) {
-                0 /* $schema */ => drop(self.string(field, path, "")),
-                1 /* shop */ => config.shop = self.string(field, path, ""),
-                2 /* endpoint */ => config.endpoint = self.url(field, path, "", schema::ENDPOINT_PREFIXES),
-                3 /* locale */ => {
+            match path {
+                "$schema" => drop(self.string(field, path, "")),
+                "shop" => config.shop = self.string(field, path, ""),
+                "endpoint" => config.endpoint = self.url(field, path, "", schema::ENDPOINT_PREFIXES),
+                "locale" => {
                     if let Some(locale) = self.pattern(field, path, "", is_language_tag, "must be a language tag like \"en-GB\"") {
                         config.locale = locale;
                     }
                 }
-                4 /* accent */ => {
+                "accent" => {
                     if let Some(accent) = self.pattern(field, path, "", is_hex_colour, "must be a colour like \"#2f6f5e\"") {
                         config.accent = accent;
                     }
                 }
-                5 /* position */ => {
+                "position" => {
                     if let Some(p) = self.choice(field, path, "", schema::POSITIONS) {
                         config.position = [Position::Right, Position::Left][p];
                     }
                 }
-                9 /* frustrations */ => {
+                "frustrations" => {
                     let list = self.frustration_list(field, path, "", false);
                     if list.is_empty() {
                         self.problem(path, "", &["must list at least one frustration; using the defaults"]);
@@ -470,20 +469,20 @@ impl Validator {
                         config.frustrations = list;
                     }
                 }
-                10 /* text */ => config.text = self.text(field, path, true),
-                11 /* offers */ => config.offers = self.offers(field, path),
-                12 /* signals */ => config.signals = signals::thresholds_from_value(field, path, &mut self.problems),
-                13 /* nudge */ => config.nudge = self.nudge(field, path),
+                "text" => config.text = self.text(field, path, true),
+                "offers" => config.offers = self.offers(field, path),
+                "signals" => config.signals = signals::thresholds_from_value(field, path, &mut self.problems),
+                "nudge" => config.nudge = self.nudge(field, path),
                 // Read by the loader, which draws the shell; checked here so mistakes are reported.
-                6 /* theme */ => drop(self.choice(field, path, "", schema::THEMES)),
-                7 /* radius */ => drop(self.int(field, path, "", schema::RADIUS.0, schema::RADIUS.1)),
-                8 /* font */ => {
+                "theme" => drop(self.choice(field, path, "", schema::THEMES)),
+                "radius" => drop(self.int(field, path, "", schema::RADIUS.0, schema::RADIUS.1)),
+                "font" => {
                     if self.string(field, path, "").is_some_and(|font| !is_font_list(&font)) {
                         self.problem(path, "", &["must be a font list like \"Georgia, serif\" (letters, digits, spaces, commas, quotes, hyphens)"]);
                     }
                 }
-                14 /* consent */ => config.consent_required = self.choice(field, path, "", schema::CONSENT) == Some(0),
-                15 /* data_layer */ => match field {
+                "consent" => config.consent_required = self.choice(field, path, "", schema::CONSENT) == Some(0),
+                "data_layer" => match field {
                     Value::Bool(on) => config.data_layer = *on,
                     other => self.problem(path, "", &["must be true or false, got ", other.type_name()]),
                 },
