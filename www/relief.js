@@ -51,7 +51,7 @@
   function emit(type, fields) {
     const id = [...crypto.getRandomValues(new Uint8Array(16))].map((b) => (256 + b).toString(16).slice(1)).join('');
     try {
-      d.dispatchEvent(new CustomEvent('relief:' + type, { bubbles: true, composed: true, detail: Object.assign({ id, type, at: Date.now(), page: path }, fields) }));
+      d.dispatchEvent(new CustomEvent('relief:' + type, { bubbles: true, composed: true, detail: Object.assign({ id, type, at: Date.now(), page: location.pathname }, fields) }));
     } catch (e) { /* a host listener's error is the host's; nothing may escape into the page */ }
   }
 
@@ -70,13 +70,16 @@
     say('the widget ' + (trap(err) ? 'stopped after an internal error' : 'could not start: ' + reason) + '; the page is unaffected', reason);
   }
 
-  w.addEventListener('error', (e) => {
-    // A trap in one of the widget's own listeners; the watcher's ends only the watcher (it says so).
-    if (trap(e.error) && /relief_/.test(e.error.stack)) {
-      if (/relief_core/.test(e.error.stack)) fail(e.error);
+  // A trap in one of the widget's own listeners, or in a promise callback (an answer from the network
+  // or the text understanding); the watcher's ends only the watcher (it says so).
+  const trapped = (e, err) => {
+    if (trap(err) && /relief_/.test(err.stack)) {
+      if (/relief_core/.test(err.stack)) fail(err);
       e.preventDefault();
     }
-  });
+  };
+  w.addEventListener('error', (e) => trapped(e, e.error));
+  w.addEventListener('unhandledrejection', (e) => trapped(e, e.reason));
 
   /** A widget module: its glue imported and its wasm compiled. */
   const module = (name) => import(base + name + '.js').then((m) => m.default({ module_or_path: base + name + '_bg.wasm' }).then(() => m));
@@ -143,7 +146,8 @@
   const understand = (text, locale) => (reader = reader || module('relief_understand')).then((m) => m.classify(text, locale));
 
   function load() {
-    return loading = loading || Promise.all([configReady, pack(''), module('relief_core')]).then(([config, words, m]) => {
+    // After the shell: the dialog joins the loader's launcher, never a bare one of its own.
+    return loading = loading || Promise.all([configReady, pack(''), module('relief_core'), shellReady]).then(([config, words, m]) => {
       m.mount(typeof config == 'string' ? config : JSON.stringify(config), words, understand);
       core = m;
       for (const [name, arg] of queue.splice(0)) run(name, arg);
@@ -246,7 +250,7 @@
   }
   w.addEventListener('popstate', navigated);
 
-  Promise.all([configReady, pack('.early')]).then(([config, words]) => {
+  const shellReady = Promise.all([configReady, pack('.early')]).then(([config, words]) => {
     drawShell(config, words);
     // data-debug loads the widget at once, so a shop's developer sees config problems on page load;
     // answers an earlier page could not deliver load it when the browser is idle, to send them.

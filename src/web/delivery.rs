@@ -77,6 +77,8 @@ impl Delivery {
 /// Starts delivering to `endpoint`, with whatever an earlier page left queued. Drops counted by
 /// earlier pages are reported now as one `lost` event.
 pub fn start(endpoint: &str, now_ms: i64) {
+    // A second start (mounted again) must not leave the first one's retry timer behind.
+    stop();
     let mut outbox = Outbox::load(read(STORAGE_KEY).as_deref(), now_ms);
     let lost = stored_lost() + i64::from(outbox.take_dropped());
     let mut mine = Vec::new();

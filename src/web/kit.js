@@ -381,7 +381,11 @@ export function code(url, json, ticket, ms) {
 // undefined), which holds the lock until it has settled; false when the browser has no Web Locks.
 export function lock(name) {
   try {
-    return !!navigator.locks.request(name, () => call(4));
+    // A refused request (an opaque origin) rejects instead of throwing: send without the lock then, as
+    // browsers without Web Locks do, rather than never.
+    let got;
+    navigator.locks.request(name, () => ((got = 1), call(4))).catch(() => got || call(4));
+    return true;
   } catch (_) {
     return false;
   }

@@ -92,13 +92,14 @@ test('on/off, dataLayer without personal data, and single-page navigation', { ti
 });
 
 // Release wasm traps at once on a Rust panic (no hook runs): the loader is what reports it. A stand-in
-// dialog module throws the RuntimeError a trap throws, once into a loader call and once from one of
-// the dialog's own listeners.
+// dialog module throws the RuntimeError a trap throws: into a loader call, from one of the dialog's
+// own listeners, and from a promise callback (an answer from the network or the text understanding).
 const TRAPPING_DIALOG = `
 export default async function init() {}
 export function mount() {
   document.addEventListener('click', (e) => {
     if (e.target.id === 'trap') throw new WebAssembly.RuntimeError('unreachable');
+    if (e.target.id === 'trap-later') Promise.resolve().then(() => { throw new WebAssembly.RuntimeError('unreachable'); });
   });
 }
 export function open_from() { throw new WebAssembly.RuntimeError('unreachable'); }
@@ -109,7 +110,7 @@ export function set_page() {}
 
 test('a panic in the dialog removes the widget, says so once, and leaves the page working', { timeout: TEST_TIMEOUT }, async (t) => {
   const { server, newPage } = await setUp(t);
-  for (const how of ['call', 'listener']) {
+  for (const how of ['call', 'listener', 'promise']) {
     const page = await newPage();
     await page.route(/relief_core\.js$/, (route) => route.fulfill({ contentType: 'text/javascript', body: TRAPPING_DIALOG }));
     await openShop(page, server);
@@ -120,11 +121,11 @@ test('a panic in the dialog removes the widget, says so once, and leaves the pag
       await page.evaluate(() => window.ReliefWidget.setCart({ total: 1, currency: 'GBP', items: [] }));
       await waitFor(() => page.evaluate(() => performance.getEntriesByType('resource').some((e) => /relief_core\.js$/.test(e.name))), { message: 'the dialog module' });
       await page.waitForTimeout(200);
-      await page.evaluate(() => {
+      await page.evaluate((how) => {
         const b = document.body.appendChild(document.createElement('button'));
-        b.id = 'trap';
+        b.id = how === 'listener' ? 'trap' : 'trap-later';
         b.click();
-      });
+      }, how);
     }
     const said = await waitFor(() => {
       const lines = page.consoleErrors.filter((l) => l.startsWith('[relief] '));
