@@ -238,15 +238,15 @@ cmd_build() {
 
   rm -rf "$BINDGEN_OUT" "$DIST"
   mkdir -p "$DIST"
-  # Three wasm modules from one crate: relief_core (the dialog, loaded on a visitor's intent),
-  # relief_signals (the frustration watcher, loaded when the browser is idle) and relief_understand
-  # (read what a visitor wrote, loaded when they write).
+  # Two wasm modules from one crate: relief_core (the dialog and the text understanding's code, loaded
+  # on a visitor's intent) and relief_signals (the frustration watcher, loaded when the browser is
+  # idle). The understanding's model is a file of its own, fetched when a visitor writes.
   build_wasm relief_core --features widget
   build_wasm relief_signals --features sentinel
   # The watcher's page side (www/watch.js) and its glue are one module: the loader imports one file.
   node_modules/.bin/esbuild www/watch.js --bundle --minify --format=esm --target=es2020 --log-level=warning \
     --alias:relief-signals-glue="$BINDGEN_OUT/relief_signals.js" --loader:.css=text --outfile="$DIST/relief_signals.js"
-  build_wasm relief_understand --features understand
+  cp src/understand/model.bin "$DIST/relief_understand.bin"
 
   # The loader stays a classic script (no format change), for older browsers too.
   local version

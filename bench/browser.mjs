@@ -309,7 +309,7 @@ async function wasmMemory(page, kind) {
     const loaded = new Set(performance.getEntriesByType('resource').map((e) => e.name));
     const modules = {};
     let total = 0;
-    for (const name of ['relief_core', 'relief_signals', 'relief_understand']) {
+    for (const name of ['relief_core', 'relief_signals']) {
       // Only instances the page already has: importing another would load it.
       if (!loaded.has(base + name + '_bg.wasm')) continue;
       const glue = await import(base + name + '.js');

@@ -291,9 +291,9 @@ impl Model {
                     _ => self.stage = Stage::Clarifying,
                 }
             }
+            // The understanding could not run (its model did not arrive): the visitor picks, their words kept.
             Msg::NotUnderstood(ticket) if self.stage == Stage::Understanding && ticket == self.asked => {
-                let text = self.draft.take();
-                self.answer(Frustration::Other, text, &mut effects);
+                self.stage = Stage::Clarifying;
             }
             Msg::Choose(frustration) if self.stage == Stage::Clarifying => {
                 let text = self.draft.take();
@@ -535,11 +535,14 @@ mod tests {
         let effects = m.update(Msg::Send("write to jo@example.com".into()));
         assert!(effects.contains(&Effect::Understand(1, "write to [email]".into())), "only redacted text is read: {effects:?}");
         assert_eq!(m.stage, Stage::Understanding);
-        let effects = m.update(Msg::NotUnderstood(1));
+        // Without an understanding the visitor is asked which is closest; their words go with the choice.
+        assert_eq!(m.update(Msg::NotUnderstood(1)), vec![Effect::Render]);
+        assert_eq!(m.stage, Stage::Clarifying);
+        let effects = m.update(Msg::Choose(Frustration::Other));
         let answer = effects.iter().find_map(|e| if let Effect::Emit(v) = e { Some(v.clone()) } else { None }).unwrap();
         assert_eq!(answer.get("text").unwrap().as_str(), Some("write to [email]"));
         assert_eq!(answer.get("frustration").unwrap().as_str(), Some("other"));
-        assert_eq!(m.stage, Stage::Thanks);
+        assert!(answer.get("category").is_none(), "nothing was guessed");
     }
 
     fn emitted(effects: &[Effect]) -> Vec<Value> {

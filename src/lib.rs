@@ -24,8 +24,5 @@ pub mod web;
 #[cfg(all(target_arch = "wasm32", feature = "sentinel"))]
 pub mod sentinel;
 
-#[cfg(all(target_arch = "wasm32", feature = "understand"))]
-pub mod reader;
-
 /// The widget's version, as `ReliefWidget.version` reports it.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

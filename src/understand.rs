@@ -218,6 +218,24 @@ fn model() -> &'static [Row] {
     MODEL_CELL.get_or_init(|| decode(MODEL))
 }
 
+/// A model read from a model file at run time: the dialog's wasm gets it only when a visitor writes,
+/// so the bytes of the table are not downloaded by everyone who opens the dialog.
+pub struct Model(Vec<Row>);
+
+impl Model {
+    /// The model in `bytes`, or None when they are not a model file: the rows the bitmap names and the
+    /// weights that follow must agree exactly (a truncated download or an error page is refused).
+    pub fn read(bytes: &[u8]) -> Option<Model> {
+        let rows: u32 = bytes.get(..ROWS / 8)?.iter().map(|b| b.count_ones()).sum();
+        (bytes.len() == ROWS / 8 + (rows as usize * N).div_ceil(2)).then(|| Model(decode(bytes)))
+    }
+
+    /// Like `understand`, with this model.
+    pub fn understand(&self, text: &str) -> Guess {
+        guess(scores(&self.0, text), &Category::ALL)
+    }
+}
+
 /// The table from a model file: a bitmap of the rows that are not all zero (ROWS bits, least
 /// significant first), then those rows' weights, four bits each (two's complement, -8..=7), low half
 /// of a byte first, row after row. A short or empty file leaves the rest of the table zero.
@@ -306,6 +324,18 @@ mod tests {
         assert_eq!(table[ROWS - 1], [3, -2, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
         assert!(table.iter().enumerate().all(|(i, r)| i == 2 || i == ROWS - 1 || *r == [0; N]));
         assert_eq!(decode(&[]).len(), ROWS);
+    }
+
+    #[test]
+    fn a_model_file_is_read_only_when_it_is_whole() {
+        let model = Model::read(MODEL).expect("the committed model");
+        for text in ["my card keeps getting declined", "die Versandkosten sind zu hoch", ""] {
+            assert_eq!(model.understand(text), understand(text, "en"), "{text}");
+        }
+        assert!(Model::read(&MODEL[..MODEL.len() - 1]).is_none(), "truncated");
+        assert!(Model::read(&[MODEL, &[0]].concat()).is_none(), "longer");
+        assert!(Model::read(b"<!doctype html><title>Not found</title>").is_none(), "an error page");
+        assert!(Model::read(&[]).is_none());
     }
 
     #[test]

@@ -141,9 +141,11 @@
     if (lang != 'en' && LANGUAGES.includes(lang)) return fetch(base + 'locales/' + lang + part + '.json').then((r) => (r.ok ? r.text() : undefined), () => {});
   });
 
-  /** Reads a visitor's words on the device; the module is fetched the first time someone writes. */
-  let reader;
-  const understand = (text, locale) => (reader = reader || module('relief_understand')).then((m) => m.classify(text, locale));
+  /** Reads a visitor's words on the device: the dialog's wasm has the code, the model is fetched the
+   *  first time someone writes (again after a failure). The dialog asks the visitor if this fails. */
+  let model;
+  const understand = (text) => (model = model || fetch(base + 'relief_understand.bin').then((r) => r.arrayBuffer()).then((b) => core.learn(new Uint8Array(b)) || Promise.reject()))
+    .then(() => core.classify(text), (e) => { model = 0; throw e; });
 
   function load() {
     // After the shell: the dialog joins the loader's launcher, never a bare one of its own.

@@ -21,7 +21,7 @@ const STYLE: &str = include_str!("style.css");
 struct App {
     model: Model,
     /// The loader's `(text, locale) => Promise<"category\tconfidence">`, which fetches the text
-    /// understanding the first time it is needed.
+    /// understanding's model the first time it is needed (`learn`) and asks `classify`.
     understand: Option<js_sys::Function>,
 }
 
@@ -274,6 +274,28 @@ pub fn set_cart(cart_json: &str) {
 #[wasm_bindgen]
 pub fn set_page(path: &str) {
     send(Msg::Navigate(path.to_string()));
+}
+
+static UNDERSTANDING: Global<RefCell<Option<crate::understand::Model>>> = Global(RefCell::new(None));
+
+/// Takes the text understanding's model file (`relief_understand.bin`, fetched by the loader the first
+/// time a visitor writes); false when the bytes are not a model file.
+#[wasm_bindgen]
+pub fn learn(model: &[u8]) -> bool {
+    let model = crate::understand::Model::read(model);
+    let read = model.is_some();
+    *UNDERSTANDING.borrow_mut() = model;
+    read
+}
+
+/// What `text` is about, `"category\tconfidence"` (confidence 0..=100); empty before `learn`.
+#[wasm_bindgen]
+pub fn classify(text: &str) -> String {
+    let Some(guess) = UNDERSTANDING.borrow().as_ref().map(|m| m.understand(text)) else { return String::new() };
+    let mut out = String::from(guess.category.key());
+    out.push('\t');
+    out.push_str(&json::int_text(i64::from(guess.confidence)));
+    out
 }
 
 /// The widget's version.

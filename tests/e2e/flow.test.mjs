@@ -155,7 +155,34 @@ test('words typed in "Something else" are understood on the device and pick the 
   assert.equal(answer.frustration, 'paying_all_at_once');
   assert.equal(answer.category, 'paying_all_at_once');
   assert.ok(answer.confidence >= 60, `confident: ${answer.confidence}`);
-  assert.ok(requested.some((u) => u.endsWith('relief_understand_bg.wasm')), 'it loaded when the visitor wrote');
+  assert.ok(requested.some((u) => u.endsWith('relief_understand.bin')), 'its model loaded when the visitor wrote');
+  assertNoPageErrors(assert, page);
+});
+
+test('when the understanding\'s model cannot be fetched, the widget asks instead of guessing', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { server, newPage } = await setUp(t);
+  const page = await newPage();
+  let asked = 0;
+  // An error page where the model should be: its bytes are not a model, and nothing is guessed from them.
+  await page.route('**/relief_understand.bin', (route) => {
+    asked += 1;
+    return route.fulfill({ status: 404, contentType: 'text/html', body: '<!doctype html><title>Not found</title>' });
+  });
+  await openShop(page, server);
+  await addToBasket(page);
+  await openWidget(page);
+
+  await page.getByRole('button', { name: 'Something else', exact: true }).click();
+  await page.getByRole('textbox', { name: /^What.s getting in the way\?$/ }).fill('honestly I just cant pay the whole lot in one go this month');
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Thank you. Which of these is closest?' }).waitFor();
+  assert.equal(asked, 1, 'the model was asked for once');
+  await page.getByRole('button', { name: /^Paying all at once/ }).click();
+  await page.getByRole('button', { name: /^Pay in 3 monthly instalments/ }).waitFor();
+
+  const answer = await waitForEvent(page, 'answer');
+  assert.equal(answer.frustration, 'paying_all_at_once');
+  assert.equal(answer.category, undefined, 'no category was guessed');
   assertNoPageErrors(assert, page);
 });
 
