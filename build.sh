@@ -246,7 +246,11 @@ cmd_build() {
   # The watcher's page side (www/watch.js) and its glue are one module: the loader imports one file.
   node_modules/.bin/esbuild www/watch.js --bundle --minify --format=esm --target=es2020 --log-level=warning \
     --alias:relief-signals-glue="$BINDGEN_OUT/relief_signals.js" --loader:.css=text --outfile="$DIST/relief_signals.js"
-  cp src/understand/model.bin "$DIST/relief_understand.bin"
+  local model
+  for model in src/understand/model.*.bin; do
+    model="${model#src/understand/model.}"
+    cp "src/understand/model.$model" "$DIST/relief_understand.$model"
+  done
 
   # The loader stays a classic script (no format change), for older browsers too.
   local version
@@ -361,8 +365,8 @@ cmd_size() {
   local raw gz br name total_raw=0 total_gz=0 total_br=0
   # Brotli bytes for the budget: the loader, what loads before any interaction (the loader, the
   # watcher, the largest early language file), and everything a visitor can download (that, the
-  # dialog, the text understanding, the data layer and the largest whole language pack).
-  local loader_br=0 before_br=0 locale_br=0 pack_br=0 rest_br=0
+  # dialog, the largest understanding model, the data layer and the largest whole language pack).
+  local loader_br=0 before_br=0 locale_br=0 pack_br=0 model_br=0 rest_br=0
   printf '%-32s %10s %10s %10s\n' file raw gzip-9 brotli-11
   for f in "${files[@]}"; do
     raw=$(wc -c <"$f")
@@ -374,6 +378,7 @@ cmd_size() {
       relief_signals*) before_br=$((before_br + br)) ;;
       locales/*.early.json) if ((br > locale_br)); then locale_br=$br; fi ;;
       locales/*) if ((br > pack_br)); then pack_br=$br; fi ;;
+      relief_understand.*.bin) if ((br > model_br)); then model_br=$br; fi ;; # one, the visitor's language's
       relief.d.ts) ;; # the shop developer's declarations: no page loads it
       *) rest_br=$((rest_br + br)) ;;
     esac
@@ -396,7 +401,7 @@ cmd_size() {
   done <<EOF
 loader (relief.js)|$loader_br|2048
 before interaction (loader, relief_signals*, largest locale)|$before_br|20480
-everything (that, relief_core*, relief_understand*, largest pack)|$((before_br + rest_br + pack_br))|40960
+everything (that, relief_core*, largest understanding model and pack)|$((before_br + rest_br + model_br + pack_br))|40960
 EOF
   ((!over)) || die "over the size budget"
 }

@@ -141,10 +141,12 @@
     if (lang != 'en' && LANGUAGES.includes(lang)) return fetch(base + 'locales/' + lang + part + '.json').then((r) => (r.ok ? r.text() : undefined), () => {});
   });
 
-  /** Reads a visitor's words on the device: the dialog's wasm has the code, the model is fetched the
-   *  first time someone writes (again after a failure). The dialog asks the visitor if this fails. */
+  /** Reads a visitor's words on the device: the dialog's wasm has the code, the model of their language
+   *  (which knows English too) is fetched the first time someone writes, again after a failure. The
+   *  dialog asks the visitor if this fails. */
   let model;
-  const understand = (text) => (model = model || fetch(base + 'relief_understand.bin').then((r) => r.arrayBuffer()).then((b) => core.learn(new Uint8Array(b)) || Promise.reject()))
+  const understand = (text, locale) => (model = model || fetch(base + 'relief_understand.' + (/^(de|fr|es|nl|it|pt)$/.test(language(locale)) ? language(locale) : 'en') + '.bin')
+    .then((r) => r.arrayBuffer()).then((b) => core.learn(new Uint8Array(b)) || Promise.reject()))
     .then(() => core.classify(text), (e) => { model = 0; throw e; });
 
   function load() {

@@ -7,9 +7,10 @@
 //! relief schema [--markdown]   the config's JSON Schema (www/relief.schema.json), or its field reference
 //! relief bench                 the native benchmark tables (./build.sh bench prints them)
 //! relief signals TRACE.jsonl [CONFIG.json]   the frustration triggers a recorded trace raises
-//! relief classify              one sentence a line on stdin: category, confidence, redacted text
-//! relief train TRAIN.tsv [--folds K]   the text-understanding model (binary) for labelled sentences, on
-//!                              stdout; with --folds, K-fold cross-validation of the training settings instead
+//! relief classify [--lang L]   one sentence a line on stdin: category, confidence, redacted text
+//! relief train TRAIN.tsv --lang L [--folds K]   language L's text-understanding model (binary), learnt
+//!                              from its sentences and the English ones, on stdout; with --folds, K-fold
+//!                              cross-validation of the training settings instead
 //! ```
 
 use std::process::ExitCode;
@@ -24,10 +25,12 @@ const USAGE: &str = "usage: relief <command> [args]
   bench               print the native benchmark tables
   signals TRACE.jsonl [CONFIG.json]
                       print the frustration triggers a trace raises: time, detector, reason
-  classify            read one sentence a line from stdin, print category<TAB>confidence<TAB>redacted text
-  train TRAIN.tsv [--folds K]
-                      print the text-understanding model trained on lang<TAB>category<TAB>sentence lines
-                      (binary, redirect it to a file), or with --folds its K-fold cross-validation";
+  classify [--lang L] read one sentence a line from stdin, print category<TAB>confidence<TAB>redacted text
+                      (L: the visitor's language, en de fr es nl it pt; English if not given)
+  train TRAIN.tsv --lang L [--folds K]
+                      print language L's text-understanding model, trained on the L and en lines of
+                      lang<TAB>category<TAB>sentence (binary, redirect it to a file), or with --folds its
+                      K-fold cross-validation";
 
 /// The schema's tables and docs and the decimal writer are native only (they are kept out of the widget's
 /// wasm), and `cargo test --target wasm32-unknown-unknown` builds this tool too: there they are stand-ins.
@@ -65,7 +68,7 @@ fn main() -> ExitCode {
         Some("schema") => schema(&args[1..]),
         Some("bench") => bench(),
         Some("signals") => signals(&args[1..]),
-        Some("classify") => classify(),
+        Some("classify") => classify(&args[1..]),
         Some("train") => train(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -320,14 +323,19 @@ fn signals_table() -> Result<(), String> {
     Ok(())
 }
 
-fn classify() -> Result<ExitCode, String> {
+fn classify(args: &[String]) -> Result<ExitCode, String> {
     use relief_widget::{text, understand};
     use std::io::{BufRead, Write};
+    let locale = match args {
+        [] => "en",
+        [flag, lang] if flag == "--lang" && understand::LANGUAGES.contains(&lang.as_str()) => lang.as_str(),
+        _ => return Err("usage: relief classify [--lang en|de|fr|es|nl|it|pt]".to_string()),
+    };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for line in std::io::stdin().lock().lines() {
         let line = line.map_err(|e| format!("stdin: {e}"))?;
-        let guess = understand::understand(&line, "");
+        let guess = understand::understand(&line, locale);
         writeln!(out, "{}\t{}\t{}", guess.category.key(), guess.confidence, text::redact(&line))
             .map_err(|e| format!("stdout: {e}"))?;
     }
@@ -336,12 +344,17 @@ fn classify() -> Result<ExitCode, String> {
 
 fn train(args: &[String]) -> Result<ExitCode, String> {
     use relief_widget::understand::train;
+    const USAGE: &str = "usage: relief train TRAIN.tsv --lang en|de|fr|es|nl|it|pt [--folds K]";
     let (path, text) = read(args.first())?;
-    let examples = train::examples(&text).map_err(|e| format!("{path}: {e}"))?;
-    if let Some(folds) = args.get(1) {
-        let folds: usize = match (folds.as_str(), args.get(2).map(|k| k.parse())) {
+    let language = match args.get(1..3) {
+        Some([flag, lang]) if flag == "--lang" && relief_widget::understand::LANGUAGES.contains(&lang.as_str()) => lang,
+        _ => return Err(USAGE.to_string()),
+    };
+    let examples = train::for_language(&train::examples(&text).map_err(|e| format!("{path}: {e}"))?, language);
+    if let Some(folds) = args.get(3) {
+        let folds: usize = match (folds.as_str(), args.get(4).map(|k| k.parse())) {
             ("--folds", Some(Ok(k))) if k >= 2 => k,
-            _ => return Err("usage: relief train TRAIN.tsv [--folds K]".to_string()),
+            _ => return Err(USAGE.to_string()),
         };
         let v = train::cross_validate(&examples, folds);
         let percent = |part: usize, whole: usize| 100.0 * part as f64 / whole.max(1) as f64;
@@ -420,19 +433,23 @@ fn understand_table() -> Result<(), String> {
     println!("(confident: confidence >= {ASK_BELOW}, below it the widget asks the visitor to pick; when sure: accuracy among the confident;");
     println!(" fresh: the newest batch of test.tsv (after its last `# Fresh batch` line), part of test, the honest figure)");
 
-    let model: &[u8] = include_bytes!("../understand/model.bin");
-    let brotli = std::process::Command::new("brotli")
-        .args(["-q", "11", "-c"])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write;
-            child.stdin.take().expect("unreachable: stdin is piped").write_all(model)?;
-            Ok(child.wait_with_output()?.stdout.len())
-        })
-        .map_or_else(|_| "n/a (no brotli CLI)".to_string(), |n| format!("{n} B"));
-    println!("model blob src/understand/model.bin: {} B raw, {brotli} brotli -q 11", model.len());
+    // A visitor downloads one model, their language's (each knows English too).
+    println!("\nmodel (what a visitor downloads)           raw   brotli -q 11  (budget 12 KB)");
+    for language in understand::LANGUAGES {
+        let model = understand::model_file(language);
+        let brotli = std::process::Command::new("brotli")
+            .args(["-q", "11", "-c"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .and_then(|mut child| {
+                use std::io::Write;
+                child.stdin.take().expect("unreachable: stdin is piped").write_all(model)?;
+                Ok(child.wait_with_output()?.stdout.len())
+            })
+            .map_or_else(|_| "n/a (no brotli CLI)".to_string(), |n| format!("{n} B"));
+        println!("src/understand/model.{language}.bin {:>14} B {:>14}", model.len(), brotli);
+    }
     println!("classify code: about {CLASSIFY_CODE_BROTLI} B brotli in the dialog's wasm (measured once, see docs/CONTRACT.md, Text understanding)\n");
     Ok(())
 }

@@ -155,7 +155,7 @@ test('words typed in "Something else" are understood on the device and pick the 
   assert.equal(answer.frustration, 'paying_all_at_once');
   assert.equal(answer.category, 'paying_all_at_once');
   assert.ok(answer.confidence >= 60, `confident: ${answer.confidence}`);
-  assert.ok(requested.some((u) => u.endsWith('relief_understand.bin')), 'its model loaded when the visitor wrote');
+  assert.ok(requested.some((u) => u.endsWith('relief_understand.en.bin')), 'the model of the page\'s language loaded when the visitor wrote');
   assertNoPageErrors(assert, page);
 });
 
@@ -164,7 +164,7 @@ test('when the understanding\'s model cannot be fetched, the widget asks instead
   const page = await newPage();
   let asked = 0;
   // An error page where the model should be: its bytes are not a model, and nothing is guessed from them.
-  await page.route('**/relief_understand.bin', (route) => {
+  await page.route('**/relief_understand.*.bin', (route) => {
     asked += 1;
     return route.fulfill({ status: 404, contentType: 'text/html', body: '<!doctype html><title>Not found</title>' });
   });

@@ -33,6 +33,24 @@ test('German: the pack words the widget and prices read as Germans write them', 
   assertNoPageErrors(assert, page);
 });
 
+test('German words typed on a German page are read with the German model and pick the relief', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { server, newPage } = await setUp(t);
+  const de = await pack('de');
+  const page = await shopIn(newPage, server, 'de-DE');
+  const requested = [];
+  page.on('request', (r) => requested.push(r.url()));
+  await addToBasket(page);
+  await page.getByRole('button', { name: de.launcher, exact: true }).click();
+  await page.getByRole('dialog', { name: de.title }).waitFor({ state: 'visible' });
+  await page.getByRole('button', { name: de['frustration.other'], exact: true }).click();
+  await page.getByRole('textbox').fill('ehrlich gesagt kann ich das diesen monat nicht auf einmal bezahlen, geht das in raten?');
+  await page.getByRole('button', { name: de.send, exact: true }).click();
+  await page.getByRole('button', { name: /^In 3 monatlichen Raten zahlen/ }).waitFor();
+  const models = requested.filter((u) => u.includes('relief_understand'));
+  assert.deepEqual(models.map((u) => u.split('/').pop()), ['relief_understand.de.bin'], 'only the German model');
+  assertNoPageErrors(assert, page);
+});
+
 test('Arabic: right to left, mirrored to the other side, in every theme and size', { timeout: TEST_TIMEOUT }, async (t) => {
   const { server, newPage } = await setUp(t);
   const ar = await pack('ar');
