@@ -32,7 +32,7 @@ usage() {
   cat >&2 <<'EOF'
 usage: ./build.sh <command>
 
-  build   compile the widget and write www/dist/ (relief.js, relief_core.js, relief_core_bg.wasm)
+  build   compile the widget and write www/dist/ (the loader relief.js and what it loads)
   test    native cargo tests, wasm tests in headless Chromium, build, end-to-end tests
   demo    build, then run relief-collector on http://127.0.0.1:${PORT:-8080}/: the demo shop, its
           events stored in target/demo/relief.sqlite, and the dashboard at /dashboard

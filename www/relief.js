@@ -141,18 +141,23 @@
     if (lang != 'en' && LANGUAGES.includes(lang)) return fetch(base + 'locales/' + lang + part + '.json').then((r) => (r.ok ? r.text() : undefined), () => {});
   });
 
-  /** Reads a visitor's words on the device: the dialog's wasm has the code, the model of their language
-   *  (which knows English too) is fetched the first time someone writes, again after a failure. The
-   *  dialog asks the visitor if this fails. */
+  /** Reads a visitor's words on the device: the dialog's wasm `m` has the code, the model of their
+   *  language (which knows English too; the list is `understand::LANGUAGES`) is fetched the first time
+   *  someone writes, again after a failure or 10 s without an answer. The dialog asks the visitor if it
+   *  fails; a trap ends the widget as anywhere else. */
   let model;
-  const understand = (text, locale) => (model = model || fetch(base + 'relief_understand.' + (/^(de|fr|es|nl|it|pt)$/.test(language(locale)) ? language(locale) : 'en') + '.bin')
-    .then((r) => r.arrayBuffer()).then((b) => core.learn(new Uint8Array(b)) || Promise.reject()))
-    .then(() => core.classify(text), (e) => { model = 0; throw e; });
+  const understand = (m, text, locale) => (model = model || fetch(base + 'relief_understand.' + (/^(de|fr|es|nl|it|pt)$/.test(language(locale)) ? language(locale) : 'en') + '.bin',
+    { signal: AbortSignal.timeout && AbortSignal.timeout(1e4) }).then((r) => r.arrayBuffer()).then((b) => m.learn(new Uint8Array(b)) || Promise.reject()))
+    .then(() => m.classify(text)).catch((e) => {
+      model = 0;
+      if (trap(e)) fail(e);
+      throw e;
+    });
 
   function load() {
     // After the shell: the dialog joins the loader's launcher, never a bare one of its own.
     return loading = loading || Promise.all([configReady, pack(''), module('relief_core'), shellReady]).then(([config, words, m]) => {
-      m.mount(typeof config == 'string' ? config : JSON.stringify(config), words, understand);
+      m.mount(typeof config == 'string' ? config : JSON.stringify(config), words, (text, locale) => understand(m, text, locale));
       core = m;
       for (const [name, arg] of queue.splice(0)) run(name, arg);
     }).catch(fail);

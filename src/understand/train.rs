@@ -1,4 +1,4 @@
-//! Builds `model.bin` from labelled sentences (`lang<TAB>category<TAB>sentence` lines), for
+//! Builds a language's `model.xx.bin` from labelled sentences (`lang<TAB>category<TAB>sentence` lines), for
 //! `relief train`. Not part of the classify path: it may use floats, allocate and format freely.
 //!
 //! The model is multinomial logistic regression over the hashed features of `super::features`, trained

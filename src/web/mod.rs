@@ -278,8 +278,8 @@ pub fn set_page(path: &str) {
 
 static UNDERSTANDING: Global<RefCell<Option<crate::understand::Model>>> = Global(RefCell::new(None));
 
-/// Takes the text understanding's model file (`relief_understand.bin`, fetched by the loader the first
-/// time a visitor writes); false when the bytes are not a model file.
+/// Takes the text understanding's model file (`relief_understand.xx.bin` of the visitor's language,
+/// fetched by the loader the first time a visitor writes); false when the bytes are not a model file.
 #[wasm_bindgen]
 pub fn learn(model: &[u8]) -> bool {
     let model = crate::understand::Model::read(model);

@@ -93,15 +93,19 @@ test('on/off, dataLayer without personal data, and single-page navigation', { ti
 
 // Release wasm traps at once on a Rust panic (no hook runs): the loader is what reports it. A stand-in
 // dialog module throws the RuntimeError a trap throws: into a loader call, from one of the dialog's
-// own listeners, and from a promise callback (an answer from the network or the text understanding).
+// own listeners, from a promise callback (an answer from the network), and from the text
+// understanding, whose failures the dialog otherwise takes as "ask the visitor".
 const TRAPPING_DIALOG = `
 export default async function init() {}
-export function mount() {
+export function mount(config, words, understand) {
   document.addEventListener('click', (e) => {
     if (e.target.id === 'trap') throw new WebAssembly.RuntimeError('unreachable');
     if (e.target.id === 'trap-later') Promise.resolve().then(() => { throw new WebAssembly.RuntimeError('unreachable'); });
+    if (e.target.id === 'write') understand('the delivery is too dear', 'en').then(() => {}, () => {});
   });
 }
+export function learn() { return true; }
+export function classify() { throw new WebAssembly.RuntimeError('unreachable'); }
 export function open_from() { throw new WebAssembly.RuntimeError('unreachable'); }
 export function set_cart() {}
 export function close() {}
@@ -110,7 +114,7 @@ export function set_page() {}
 
 test('a panic in the dialog removes the widget, says so once, and leaves the page working', { timeout: TEST_TIMEOUT }, async (t) => {
   const { server, newPage } = await setUp(t);
-  for (const how of ['call', 'listener', 'promise']) {
+  for (const how of ['call', 'listener', 'promise', 'understanding']) {
     const page = await newPage();
     await page.route(/relief_core\.js$/, (route) => route.fulfill({ contentType: 'text/javascript', body: TRAPPING_DIALOG }));
     await openShop(page, server);
@@ -123,7 +127,7 @@ test('a panic in the dialog removes the widget, says so once, and leaves the pag
       await page.waitForTimeout(200);
       await page.evaluate((how) => {
         const b = document.body.appendChild(document.createElement('button'));
-        b.id = how === 'listener' ? 'trap' : 'trap-later';
+        b.id = { listener: 'trap', promise: 'trap-later', understanding: 'write' }[how];
         b.click();
       }, how);
     }
