@@ -180,7 +180,8 @@
     wrap.className = config.position == 'left' ? 'wrap left' : 'wrap';
     set('--a', config.accent, /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.test(config.accent));
     set('--r', config.radius + 'px', config.radius >= 0 && config.radius <= 28);
-    set('--font', config.font, /^[\w ,'"-]{1,200}$/.test(config.font));
+    // test() reads a missing font as the text "undefined", which would become the font.
+    set('--font', config.font, typeof config.font == 'string' && /^[\w ,'"-]{1,200}$/.test(config.font));
     if (/^(light|dark)$/.test(config.theme)) wrap.classList.add(config.theme);
     if (config.locale) wrap.lang = config.locale;
     if (language(config.locale) == 'ar') wrap.dir = 'rtl';

@@ -13,6 +13,9 @@ test('only the loader loads until the visitor reaches for the launcher', { timeo
   page.on('request', (r) => requested.push(r.url()));
   await openShop(page, server);
   assert.ok(requested.some((u) => u.endsWith('/dist/relief.js')), 'the loader is fetched');
+  // Without a `font` in the config the launcher speaks in the system's UI font, not the browser's default.
+  const font = await launcher(page).evaluate((b) => getComputedStyle(b).fontFamily);
+  assert.match(font, /^system-ui/, `the launcher's font: ${font}`);
   await staysTrue(() => widgetFiles(requested).length === 0, {
     duration: 3000,
     message: `no widget file before any interaction: ${widgetFiles(requested).join(', ')}`,
