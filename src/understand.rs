@@ -229,9 +229,14 @@ const MODELS: [&[u8]; 7] = [
     include_bytes!("understand/model.pt.bin"),
 ];
 
+/// Where a language of `LANGUAGES` stands in it (English's place for any other).
+fn slot(language: &str) -> usize {
+    LANGUAGES.iter().position(|l| *l == language).unwrap_or(0)
+}
+
 /// The committed model file of a language in `LANGUAGES` (English for any other).
 pub fn model_file(language: &str) -> &'static [u8] {
-    MODELS[LANGUAGES.iter().position(|l| *l == language).unwrap_or(0)]
+    MODELS[slot(language)]
 }
 
 /// Weights per category, indexed like `Category::ALL`.
@@ -239,7 +244,7 @@ type Row = [i8; N];
 
 fn model(language: &str) -> &'static [Row] {
     static CELLS: [OnceLock<Vec<Row>>; 7] = [const { OnceLock::new() }; 7];
-    let at = LANGUAGES.iter().position(|l| *l == language).unwrap_or(0);
+    let at = slot(language);
     CELLS[at].get_or_init(|| decode(MODELS[at]))
 }
 
