@@ -186,6 +186,31 @@ test('when the understanding\'s model cannot be fetched, the widget asks instead
   assertNoPageErrors(assert, page);
 });
 
+test('a model the network failed to bring is fetched again the next time the visitor writes', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { server, newPage } = await setUp(t);
+  const page = await newPage();
+  let asked = 0;
+  await page.route('**/relief_understand.*.bin', (route) => (++asked === 1 ? route.abort('connectionfailed') : route.continue()));
+  await openShop(page, server);
+  await addToBasket(page);
+  const write = async () => {
+    await openWidget(page);
+    await page.getByRole('button', { name: 'Something else', exact: true }).click();
+    await page.getByRole('textbox', { name: /^What.s getting in the way\?$/ }).fill('honestly I just cant pay the whole lot in one go this month');
+    await page.getByRole('button', { name: 'Send', exact: true }).click();
+  };
+
+  await write();
+  await page.getByRole('dialog', { name: 'Thank you. Which of these is closest?' }).waitFor();
+  await page.keyboard.press('Escape');
+  await write();
+  await page.getByRole('button', { name: /^Pay in 3 monthly instalments/ }).waitFor();
+  assert.equal(asked, 2, 'the model was asked for again');
+  const answer = await waitForEvent(page, 'answer');
+  assert.equal(answer.category, 'paying_all_at_once');
+  assertNoPageErrors(assert, page);
+});
+
 test('"No thanks" shows the thank-you', { timeout: TEST_TIMEOUT }, async (t) => {
   const { server, newPage } = await setUp(t);
   const page = await newPage();
